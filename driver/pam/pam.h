@@ -67,6 +67,9 @@ int cs_pam_parse_checkin(long http_status, const char *body, size_t len,
 char *cs_pam_checkout_body(const struct cs_pam_cfg *cfg);
 char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id);
 
+/* CLOCK_MONOTONIC in milliseconds: the clock deadline_ms is read on. */
+long long cs_pam_now_ms(void);
+
 /* Network: POST <url>/rest/cmdctrl/Request.  0 or -1 with *err. */
 int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 		    struct cs_pam_err *err);

@@ -1,0 +1,166 @@
+/*
+ * connect_api.c - SQLConnect, SQLDriverConnect (A and W), SQLDisconnect.
+ *
+ * Both connect forms become one UTF-8 connection string for cs_connect;
+ * the variant the application called is passed on so the target is
+ * called the same way.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connect.h"
+#include "connstr.h"
+#include "fntypes.h"
+#include "utf.h"
+#include "xstr.h"
+
+/* An application string argument as UTF-8 (owned by x). */
+static int cs_arg_utf8(struct cs_xstr *x, int wide, const void *s, SQLLEN len)
+{
+	if (wide)
+		return cs_xstr_in(x, 1, s, len, 0);
+	memset(x, 0, sizeof(*x));
+	if (!s)
+		return 0;
+	if (len == SQL_NTS)
+		len = (SQLLEN)strlen(s);
+	if (len < 0)
+		return -1;
+	x->owned = strndup(s, (size_t)len);
+	x->owned_bytes = (size_t)len + 1;
+	x->p = x->owned;
+	x->n = (SQLINTEGER)len;
+	return x->owned ? 0 : -1;
+}
+
+static SQLRETURN cs_connect3(struct cs_dbc *d, int wide, const void *dsn, SQLSMALLINT dsnlen,
+			     const void *uid, SQLSMALLINT uidlen, const void *pwd, SQLSMALLINT pwdlen)
+{
+	struct cs_xstr xd, xu, xp;
+	struct cs_attrs a;
+	char *conn = NULL;
+	SQLRETURN rc;
+
+	cs_attrs_init(&a);
+	memset(&xu, 0, sizeof(xu));
+	memset(&xp, 0, sizeof(xp));
+	if (cs_arg_utf8(&xd, wide, dsn, dsnlen) || cs_arg_utf8(&xu, wide, uid, uidlen) ||
+	    cs_arg_utf8(&xp, wide, pwd, pwdlen)) {
+		rc = cs_diag_add(&d->h, "HY090", "invalid string or buffer length");
+		goto out_free;
+	}
+	if ((xd.p && cs_attrs_set(&a, "DSN", xd.p)) || (xu.p && *(char *)xu.p && cs_attrs_set(&a, "UID", xu.p)) ||
+	    (xp.p && *(char *)xp.p && cs_attrs_set(&a, "PWD", xp.p)) || !(conn = cs_attrs_build(&a, NULL, NULL))) {
+		rc = cs_diag_add(&d->h, "HY001", "out of memory");
+		goto out_free;
+	}
+	rc = cs_connect(d, conn, strlen(conn), wide, NULL);
+out_free:
+	if (conn) {
+		explicit_bzero(conn, strlen(conn));
+		free(conn);
+	}
+	cs_attrs_free(&a);
+	cs_xstr_free(&xd);
+	cs_xstr_free(&xu);
+	cs_xstr_free(&xp);
+	return rc;
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLConnect(SQLHDBC hdbc, SQLCHAR *dsn, SQLSMALLINT dsnlen, SQLCHAR *uid,
+				       SQLSMALLINT uidlen, SQLCHAR *pwd, SQLSMALLINT pwdlen)
+{
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	return cs_connect3((struct cs_dbc *)o, 0, dsn, dsnlen, uid, uidlen, pwd, pwdlen);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLConnectW(SQLHDBC hdbc, SQLWCHAR *dsn, SQLSMALLINT dsnlen, SQLWCHAR *uid,
+					SQLSMALLINT uidlen, SQLWCHAR *pwd, SQLSMALLINT pwdlen)
+{
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	return cs_connect3((struct cs_dbc *)o, 1, dsn, dsnlen, uid, uidlen, pwd, pwdlen);
+}
+
+/*
+ * SQLDriverConnect on a platform without dialogs: every completion value
+ * behaves as SQL_DRIVER_NOPROMPT (missing information is an error from
+ * the target, never a prompt).
+ */
+static SQLRETURN cs_driver_connect(struct cs_dbc *d, int wide, const void *in, SQLSMALLINT inlen,
+				   void *out, SQLSMALLINT outmax, SQLSMALLINT *outlen,
+				   SQLUSMALLINT completion)
+{
+	struct cs_xstr x;
+	char *outconn = NULL;
+	SQLLEN n = 0;
+	SQLRETURN rc, orc;
+
+	switch (completion) {
+	case SQL_DRIVER_NOPROMPT:
+	case SQL_DRIVER_COMPLETE:
+	case SQL_DRIVER_PROMPT:
+	case SQL_DRIVER_COMPLETE_REQUIRED:
+		break;
+	default:
+		return cs_diag_add(&d->h, "HY110", "invalid driver completion %u", completion);
+	}
+	if (!in || cs_arg_utf8(&x, wide, in, inlen) != 0)
+		return cs_diag_add(&d->h, "HY090", "invalid connection string or length");
+	rc = cs_connect(d, x.p, strlen(x.p), wide, &outconn);
+	cs_xstr_free(&x);
+	if (!SQL_SUCCEEDED(rc))
+		return rc;
+	orc = cs_out_str(outconn, wide, out, outmax, 0, &n);
+	if (outlen)
+		*outlen = (SQLSMALLINT)(n > SHRT_MAX ? SHRT_MAX : n);
+	if (orc == SQL_SUCCESS_WITH_INFO) {
+		cs_diag_add(&d->h, "01004", "String data, right truncated");
+		rc = SQL_SUCCESS_WITH_INFO;
+	}
+	explicit_bzero(outconn, strlen(outconn));
+	free(outconn);
+	return rc;
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC hdbc, SQLHWND hwnd, SQLCHAR *in, SQLSMALLINT inlen,
+					     SQLCHAR *out, SQLSMALLINT outmax, SQLSMALLINT *outlen,
+					     SQLUSMALLINT completion)
+{
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	return cs_driver_connect((struct cs_dbc *)o, 0, in, inlen, out, outmax, outlen, completion);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC hdbc, SQLHWND hwnd, SQLWCHAR *in, SQLSMALLINT inlen,
+					      SQLWCHAR *out, SQLSMALLINT outmax, SQLSMALLINT *outlen,
+					      SQLUSMALLINT completion)
+{
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	return cs_driver_connect((struct cs_dbc *)o, 1, in, inlen, out, outmax, outlen, completion);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC hdbc)
+{
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	return cs_disconnect((struct cs_dbc *)o);
+}

@@ -1,0 +1,307 @@
+/*
+ * diag_api.c - SQLGetDiagRec, SQLGetDiagField, SQLError (A and W).
+ *
+ * A handle's records are credshim's own first, then the target handle's,
+ * read through the target unchanged (record numbers shifted by the own
+ * count).  Reading diagnostics never clears them.  After the last record
+ * every function answers SQL_NO_DATA: unixODBC loops until it does.
+ */
+#include <string.h>
+
+#include "fntypes.h"
+#include "strinfo.h"
+#include "utf.h"
+#include "xstr.h"
+
+static struct cs_handle *cs_diag_handle(SQLSMALLINT type, SQLHANDLE h)
+{
+	switch (type) {
+	case SQL_HANDLE_ENV:
+		return cs_get(h, CS_KIND_ENV);
+	case SQL_HANDLE_DBC:
+		return cs_get(h, CS_KIND_DBC);
+	case SQL_HANDLE_STMT:
+		return cs_get(h, CS_KIND_STMT);
+	case SQL_HANDLE_DESC:
+		return cs_get(h, CS_KIND_DESC);
+	}
+	return NULL;
+}
+
+static void cs_state_out(const char *state, int wide, void *out)
+{
+	if (!out)
+		return;
+	if (wide)
+		cs_utf8_to_u16(state, strlen(state), out, 6);
+	else
+		memcpy(out, state, 6);
+}
+
+static SQLRETURN cs_own_rec(const struct cs_diag_rec *r, int wide, void *state, SQLINTEGER *native,
+			    void *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen)
+{
+	SQLLEN n = 0;
+	SQLRETURN rc;
+
+	cs_state_out(r->sqlstate, wide, state);
+	if (native)
+		*native = r->native;
+	rc = cs_out_str(r->msg, wide, msg, buflen, 0, &n);
+	if (msglen)
+		*msglen = (SQLSMALLINT)n;
+	return rc;
+}
+
+/* The target's record rec, converted when it lacks the variant asked. */
+static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLINT rec, int wide,
+			       void *state, SQLINTEGER *native, void *msg, SQLSMALLINT buflen,
+			       SQLSMALLINT *msglen)
+{
+	int other;
+	void *fn;
+	struct cs_xout x;
+	SQLWCHAR wstate[6] = {0};
+	char astate[16] = "";
+	SQLSMALLINT tlen = 0;
+	SQLLEN n = 0;
+	SQLRETURN rc, orc;
+
+	if (!o->target || !o->drv)
+		return SQL_NO_DATA;
+	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
+	if (!fn)
+		return SQL_NO_DATA;
+	if (!other) {
+		if (wide)
+			return ((cs_pfw_SQLGetDiagRec)fn)(type, o->target, rec, state, native, msg, buflen, msglen);
+		return ((cs_pfa_SQLGetDiagRec)fn)(type, o->target, rec, state, native, msg, buflen, msglen);
+	}
+	if (cs_xout_init(&x, wide, buflen, 0) != 0)
+		return SQL_ERROR;
+	if (wide)
+		rc = ((cs_pfa_SQLGetDiagRec)fn)(type, o->target, rec, (SQLCHAR *)astate, native, x.buf,
+						(SQLSMALLINT)x.buflen, &tlen);
+	else
+		rc = ((cs_pfw_SQLGetDiagRec)fn)(type, o->target, rec, wstate, native, x.buf,
+						(SQLSMALLINT)x.buflen, &tlen);
+	if (SQL_SUCCEEDED(rc)) {
+		if (!wide)
+			cs_u16_to_utf8(wstate, cs_u16_len(wstate), astate, sizeof(astate));
+		cs_state_out(astate, wide, state);
+		/* Diagnostic functions post no diagnostics: truncation only
+		 * shows in the return code. */
+		orc = cs_xout_copy(&x, wide, msg, buflen, 0, &n);
+		if (orc != SQL_SUCCESS)
+			rc = orc;
+		if (msglen)
+			*msglen = (SQLSMALLINT)n;
+	}
+	cs_xout_free(&x);
+	return rc;
+}
+
+/* Record rec of o: own records first, then the target's. */
+static SQLRETURN cs_diag_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLINT rec, int wide,
+			     void *state, SQLINTEGER *native, void *msg, SQLSMALLINT buflen,
+			     SQLSMALLINT *msglen)
+{
+	if (rec < 1 || buflen < 0)
+		return SQL_ERROR;
+	if ((unsigned)rec <= o->diag.n)
+		return cs_own_rec(&o->diag.rec[rec - 1], wide, state, native, msg, buflen, msglen);
+	return cs_target_rec(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)o->diag.n), wide, state,
+			     native, msg, buflen, msglen);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetDiagRec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLCHAR *state,
+					  SQLINTEGER *native, SQLCHAR *msg, SQLSMALLINT buflen,
+					  SQLSMALLINT *msglen)
+{
+	struct cs_handle *o = cs_diag_handle(type, h);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	return cs_diag_rec(o, type, rec, 0, state, native, msg, buflen, msglen);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLWCHAR *state,
+					   SQLINTEGER *native, SQLWCHAR *msg, SQLSMALLINT buflen,
+					   SQLSMALLINT *msglen)
+{
+	struct cs_handle *o = cs_diag_handle(type, h);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	return cs_diag_rec(o, type, rec, 1, state, native, msg, buflen, msglen);
+}
+
+/* A field of one of credshim's own records. */
+static SQLRETURN cs_own_field(const struct cs_diag_rec *r, SQLSMALLINT field, int wide, SQLPOINTER info,
+			      SQLSMALLINT buflen, SQLSMALLINT *len)
+{
+	const char *s;
+	SQLINTEGER iv;
+	SQLLEN n = 0;
+	SQLRETURN rc;
+
+	switch (field) {
+	case SQL_DIAG_SQLSTATE:
+		s = r->sqlstate;
+		break;
+	case SQL_DIAG_MESSAGE_TEXT:
+		s = r->msg;
+		break;
+	case SQL_DIAG_CLASS_ORIGIN:
+	case SQL_DIAG_SUBCLASS_ORIGIN:
+		s = strncmp(r->sqlstate, "IM", 2) == 0 || strncmp(r->sqlstate, "HY", 2) == 0 ||
+			strncmp(r->sqlstate, "01S", 3) == 0 ? "ODBC 3.0" : "ISO 9075";
+		break;
+	case SQL_DIAG_CONNECTION_NAME:
+	case SQL_DIAG_SERVER_NAME:
+		s = "";
+		break;
+	case SQL_DIAG_NATIVE:
+		iv = r->native;
+		goto integer;
+	case SQL_DIAG_COLUMN_NUMBER:
+		iv = SQL_NO_COLUMN_NUMBER;
+		goto integer;
+	case SQL_DIAG_ROW_NUMBER: {
+		SQLLEN lv = SQL_NO_ROW_NUMBER;
+
+		if (info)
+			memcpy(info, &lv, sizeof(lv));
+		return SQL_SUCCESS;
+	}
+	default:
+		return SQL_ERROR;
+	}
+	rc = cs_out_str(s, wide, info, buflen, 1, &n);
+	if (len)
+		*len = (SQLSMALLINT)n;
+	return rc;
+integer:
+	if (info)
+		memcpy(info, &iv, sizeof(iv));
+	return SQL_SUCCESS;
+}
+
+/* A field of the target's records or header, converted if need be. */
+static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALLINT rec,
+				 SQLSMALLINT field, int wide, SQLPOINTER info, SQLSMALLINT buflen,
+				 SQLSMALLINT *len)
+{
+	struct cs_xout x;
+	int other;
+	void *fn;
+	SQLSMALLINT tlen = 0;
+	SQLLEN n = 0;
+	SQLRETURN rc, orc;
+
+	if (!o->target || !o->drv)
+		return SQL_NO_DATA;
+	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
+	if (!fn)
+		return SQL_NO_DATA;
+	if (!other || !cs_diagfield_is_string(field))
+		return ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, info, buflen, len);
+	if (cs_xout_init(&x, wide, buflen, 1) != 0)
+		return SQL_ERROR;
+	rc = ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, x.buf, (SQLSMALLINT)x.buflen, &tlen);
+	if (SQL_SUCCEEDED(rc)) {
+		orc = cs_xout_copy(&x, wide, info, buflen, 1, &n);
+		if (orc != SQL_SUCCESS)
+			rc = orc;
+		if (len)
+			*len = (SQLSMALLINT)n;
+	}
+	cs_xout_free(&x);
+	return rc;
+}
+
+static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field,
+			       SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len, int wide)
+{
+	struct cs_handle *o = cs_diag_handle(type, h);
+	unsigned own;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	own = o->diag.n;
+	if (rec == 0 && field == SQL_DIAG_NUMBER) {
+		SQLINTEGER total = 0;
+
+		if (cs_target_field(o, type, 0, SQL_DIAG_NUMBER, wide, &total, 0, NULL) != SQL_SUCCESS)
+			total = 0;
+		total += (SQLINTEGER)own;
+		if (info)
+			memcpy(info, &total, sizeof(total));
+		return SQL_SUCCESS;
+	}
+	if (rec == 0)
+		return cs_target_field(o, type, 0, field, wide, info, buflen, len);
+	if (rec < 0)
+		return SQL_ERROR;
+	if ((unsigned)rec <= own)
+		return cs_own_field(&o->diag.rec[rec - 1], field, wide, info, buflen, len);
+	return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own), field, wide, info, buflen, len);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetDiagField(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field,
+					    SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len)
+{
+	return cs_diag_field(type, h, rec, field, info, buflen, len, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetDiagFieldW(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field,
+					     SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len)
+{
+	return cs_diag_field(type, h, rec, field, info, buflen, len, 1);
+}
+
+/*
+ * ODBC 2 SQLError: returns the next record not yet returned (own, then
+ * the target's) of the most specific handle given.
+ */
+static SQLRETURN cs_error(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, void *state, SQLINTEGER *native,
+			  void *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen, int wide)
+{
+	struct cs_handle *o;
+	SQLSMALLINT type;
+	SQLRETURN rc;
+
+	if (hstmt) {
+		o = cs_get(hstmt, CS_KIND_STMT);
+		type = SQL_HANDLE_STMT;
+	} else if (hdbc) {
+		o = cs_get(hdbc, CS_KIND_DBC);
+		type = SQL_HANDLE_DBC;
+	} else {
+		o = cs_get(henv, CS_KIND_ENV);
+		type = SQL_HANDLE_ENV;
+	}
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	if (buflen < 0)
+		buflen = 0;
+	rc = cs_diag_rec(o, type, (SQLSMALLINT)(o->diag.error_cursor + 1), wide, state, native, msg,
+			 buflen, msglen);
+	if (SQL_SUCCEEDED(rc)) {
+		o->diag.error_cursor++;
+		o->diag.dirty = 1;
+	}
+	return rc;
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLError(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, SQLCHAR *state,
+				     SQLINTEGER *native, SQLCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen)
+{
+	return cs_error(henv, hdbc, hstmt, state, native, msg, buflen, msglen, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLErrorW(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, SQLWCHAR *state,
+				      SQLINTEGER *native, SQLWCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen)
+{
+	return cs_error(henv, hdbc, hstmt, state, native, msg, buflen, msglen, 1);
+}

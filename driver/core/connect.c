@@ -1,0 +1,357 @@
+/*
+ * connect.c - opening a connection through the target driver.
+ *
+ *   application's connection string (or DSN/UID/PWD)
+ *     + the DSN's entries from odbc.ini (the connection string wins)
+ *     -> TargetDriver / TargetDSN: load the target library
+ *     -> [PAM mode: check a credential out; it becomes UID/PWD]
+ *     -> target environment (one per driver and credshim environment)
+ *     -> target connection handle, stored attributes replayed
+ *     -> target SQLDriverConnect with every key credshim does not own
+ *
+ * Every failure on the way frees what was taken, in reverse order, and
+ * leaves the application a diagnostic that names what to fix.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "connect.h"
+#include "connstr.h"
+#include "dsn.h"
+#include "fntypes.h"
+#include "log.h"
+#include "session.h"
+#include "utf.h"
+
+/* Everything one connect attempt holds, released by cs_conn_ctx_free. */
+struct cs_conn_ctx {
+	struct cs_attrs in;    /* the application's keys */
+	struct cs_attrs all;   /* + the DSN's */
+	struct cs_attrs tgt;   /* what the target gets */
+	char *tconn;           /* tgt built (holds the password) */
+	struct cs_driver *drv;
+	struct cs_auth auth;   /* PAM credential, when PAM mode is on */
+};
+
+static void cs_conn_ctx_free(struct cs_conn_ctx *c)
+{
+	cs_attrs_free(&c->in);
+	cs_attrs_free(&c->all);
+	cs_attrs_free(&c->tgt);
+	if (c->tconn) {
+		explicit_bzero(c->tconn, strlen(c->tconn));
+		free(c->tconn);
+	}
+	if (c->drv)
+		cs_target_release(c->drv);
+	cs_auth_wipe(&c->auth);
+}
+
+/* Reads the DSN named in the connection string, if any. */
+static SQLRETURN cs_conn_read_dsn(struct cs_dbc *d, struct cs_conn_ctx *c)
+{
+	const char *dsn = cs_attrs_get(&c->all, "DSN");
+	const char *driver = cs_attrs_get(&c->all, "DRIVER");
+	int r;
+
+	snprintf(d->dsn, sizeof(d->dsn), "%s", dsn && *dsn ? dsn : "(DSN-less connection)");
+	if (!dsn || !*dsn)
+		return SQL_SUCCESS;
+	r = cs_dsn_read(dsn, &c->all);
+	if (r < 0)
+		return cs_diag_add(&d->h, "HY001", "out of memory reading DSN '%s'", dsn);
+	if (r > 0 && !driver)
+		return cs_diag_add(&d->h, "IM002", "data source '%s' has no entries in odbc.ini", dsn);
+	return SQL_SUCCESS;
+}
+
+/* Finds and loads the target driver named by TargetDriver or TargetDSN. */
+static SQLRETURN cs_conn_load_target(struct cs_dbc *d, struct cs_conn_ctx *c)
+{
+	const char *tdrv = cs_attrs_get(&c->all, "TargetDriver");
+	const char *tdsn = cs_attrs_get(&c->all, "TargetDSN");
+	char name[1024], path[4096], err[1024];
+
+	if (tdrv && !*tdrv)
+		tdrv = NULL;
+	if (tdsn && !*tdsn)
+		tdsn = NULL;
+	if (!tdrv && !tdsn)
+		return cs_diag_add(&d->h, "IM002", "%s sets neither TargetDriver nor TargetDSN: add "
+				   "TargetDriver=<driver name from odbcinst.ini, or library path> or "
+				   "TargetDSN=<DSN of the real driver>", d->dsn);
+	if (tdrv && tdsn)
+		return cs_diag_add(&d->h, "08001", "%s sets both TargetDriver and TargetDSN: keep one",
+				   d->dsn);
+	if (tdsn) {
+		if (cs_dsn_driver(tdsn, name, sizeof(name)) != 0)
+			return cs_diag_add(&d->h, "IM002", "TargetDSN '%s' of %s is not a data source "
+					   "with a Driver entry in odbc.ini", tdsn, d->dsn);
+		tdrv = name;
+	}
+	if (cs_target_resolve(tdrv, path, sizeof(path), err, sizeof(err)) != 0)
+		return cs_diag_add(&d->h, "IM003", "%s", err);
+	c->drv = cs_target_acquire(path, err, sizeof(err));
+	if (!c->drv)
+		return cs_diag_add(&d->h, "IM003", "%s", err);
+	cs_log(CS_LOG_INFO, "%s: target driver %s", d->dsn, c->drv->path);
+	return SQL_SUCCESS;
+}
+
+/*
+ * The target's connection string: DSN (TargetDSN), the login, then every
+ * key credshim does not own, as the application and the DSN gave them.
+ */
+static SQLRETURN cs_conn_build_target(struct cs_dbc *d, struct cs_conn_ctx *c)
+{
+	const char *tdsn = cs_attrs_get(&c->all, "TargetDSN");
+	const char *uid = c->auth.on ? c->auth.account : cs_attrs_get(&c->all, "UID");
+	const char *pwd = c->auth.on ? c->auth.passwd : cs_attrs_get(&c->all, "PWD");
+	size_t i;
+	int r = 0;
+
+	if (tdsn && *tdsn)
+		r |= cs_attrs_set(&c->tgt, "DSN", tdsn);
+	if (uid)
+		r |= cs_attrs_set(&c->tgt, "UID", uid);
+	if (pwd)
+		r |= cs_attrs_set(&c->tgt, "PWD", pwd);
+	for (i = 0; i < c->all.n && !r; i++)
+		if (!cs_conf_find(c->all.v[i].key))
+			r |= cs_attrs_set(&c->tgt, c->all.v[i].key, c->all.v[i].value);
+	if (r || !(c->tconn = cs_attrs_build(&c->tgt, NULL, NULL)))
+		return cs_diag_add(&d->h, "HY001", "out of memory building the target connection string");
+	return SQL_SUCCESS;
+}
+
+/* Calls the target's SQLDriverConnect in the variant the application
+ * used when it has it, never prompting. */
+static SQLRETURN cs_conn_call_target(struct cs_dbc *d, const char *tconn, int wide)
+{
+	struct cs_driver *drv = d->h.drv;
+	int other;
+	void *fn = cs_fn_pick(drv, CS_FN_SQLDriverConnect, wide, &other);
+	int twide = wide != other;
+	SQLSMALLINT outlen = 0;
+	SQLRETURN rc;
+
+	if (!fn)
+		return cs_diag_add(&d->h, "IM001", "target driver %s has no SQLDriverConnect", drv->path);
+	if (twide) {
+		SQLWCHAR out[1024];
+		size_t n;
+		cs_u16 *w = cs_utf8_to_u16_dup(tconn, strlen(tconn), &n);
+
+		if (!w)
+			return cs_diag_add(&d->h, "HY001", "out of memory");
+		rc = ((cs_pfw_SQLDriverConnect)fn)(d->h.target, NULL, w, SQL_NTS, out,
+						   sizeof(out) / sizeof(out[0]), &outlen, SQL_DRIVER_NOPROMPT);
+		explicit_bzero(w, n * sizeof(*w));
+		explicit_bzero(out, sizeof(out));
+		free(w);
+	} else {
+		SQLCHAR out[2048];
+
+		rc = ((cs_pfa_SQLDriverConnect)fn)(d->h.target, NULL, (SQLCHAR *)tconn, SQL_NTS, out,
+						   sizeof(out), &outlen, SQL_DRIVER_NOPROMPT);
+		explicit_bzero(out, sizeof(out));
+	}
+	return rc;
+}
+
+static SQLRETURN cs_target_alloc_dbc(struct cs_dbc *d, struct cs_tenv *t, SQLHDBC *out)
+{
+	struct cs_driver *drv = t->drv;
+
+	if (drv->a[CS_FN_SQLAllocHandle])
+		return ((cs_pf_SQLAllocHandle)drv->a[CS_FN_SQLAllocHandle])(SQL_HANDLE_DBC, t->henv, out);
+	if (drv->a[CS_FN_SQLAllocConnect])
+		return ((cs_pf_SQLAllocConnect)drv->a[CS_FN_SQLAllocConnect])(t->henv, out);
+	return cs_diag_add(&d->h, "IM005", "target driver %s cannot allocate a connection", drv->path);
+}
+
+static void cs_target_free_dbc(struct cs_driver *drv, SQLHDBC h)
+{
+	if (drv->a[CS_FN_SQLFreeHandle])
+		((cs_pf_SQLFreeHandle)drv->a[CS_FN_SQLFreeHandle])(SQL_HANDLE_DBC, h);
+	else if (drv->a[CS_FN_SQLFreeConnect])
+		((cs_pf_SQLFreeConnect)drv->a[CS_FN_SQLFreeConnect])(h);
+}
+
+/* Forgets the target connection handle (already disconnected or never
+ * connected) and the target environment reference. */
+static void cs_conn_drop_target(struct cs_dbc *d)
+{
+	if (d->h.target)
+		cs_target_free_dbc(d->h.drv, d->h.target);
+	if (d->tenv)
+		cs_env_tenv_put(d->env, d->tenv);
+	d->h.target = NULL;
+	d->h.drv = NULL;
+	d->tenv = NULL;
+	d->connected = 0;
+	d->pam = 0;
+}
+
+/*
+ * One login through the target with the context's credentials: a target
+ * connection handle with the stored attributes, then its connect.  On
+ * failure the target's diagnostics are copied to d and the handle freed.
+ */
+static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide)
+{
+	SQLHDBC th = SQL_NULL_HDBC;
+	SQLRETURN rc;
+
+	rc = cs_conn_build_target(d, c);
+	if (!SQL_SUCCEEDED(rc))
+		return rc;
+	d->tenv = cs_env_tenv_get(d->env, c->drv, &d->h);
+	if (!d->tenv)
+		return SQL_ERROR;
+	rc = cs_target_alloc_dbc(d, d->tenv, &th);
+	if (!SQL_SUCCEEDED(rc)) {
+		cs_conn_drop_target(d);
+		return cs_diag_add(&d->h, "IM005", "target driver %s failed to allocate a connection",
+				   c->drv->path);
+	}
+	d->h.drv = c->drv;
+	d->h.target = th;
+	cs_dbc_apply_attrs(d, 1);
+	rc = cs_conn_call_target(d, c->tconn, wide);
+	if (!SQL_SUCCEEDED(rc)) {
+		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, th);
+		cs_conn_drop_target(d);
+		return rc;
+	}
+	d->connected = 1;
+	if (cs_dbc_apply_attrs(d, 0) != SQL_SUCCESS)
+		rc = SQL_SUCCESS_WITH_INFO;
+	return rc;
+}
+
+/* The output connection string: the application's keys, without secrets
+ * and, in PAM mode, without any UID/PWD it passed (they were ignored). */
+static int cs_out_skip(const char *key, void *ctx)
+{
+	const struct cs_key *k = cs_conf_find(key);
+	const int *pam = ctx;
+
+	if (k && (k->flags & CS_KF_SECRET) && (*pam || k != &cs_keys[CS_K_PWD]))
+		return 1;
+	return *pam && k == &cs_keys[CS_K_UID];
+}
+
+SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide, char **out)
+{
+	struct cs_conn_ctx c;
+	char err[256];
+	SQLRETURN rc, arc;
+
+	memset(&c, 0, sizeof(c));
+	if (d->connected)
+		return cs_diag_add(&d->h, "08002", "the connection is already open");
+	if (cs_attrs_parse(&c.in, connstr, len, err, sizeof(err)) != 0) {
+		rc = cs_diag_add(&d->h, "08001", "invalid connection string: %s", err);
+		goto out;
+	}
+	if (cs_attrs_merge_missing(&c.all, &c.in) != 0) {
+		rc = cs_diag_add(&d->h, "HY001", "out of memory");
+		goto out;
+	}
+	rc = cs_conn_read_dsn(d, &c);
+	if (!SQL_SUCCEEDED(rc))
+		goto out;
+	cs_log_configure(&c.all);
+	rc = cs_conn_load_target(d, &c);
+	if (!SQL_SUCCEEDED(rc))
+		goto out;
+	arc = cs_auth_begin(d, &c.all, &c.auth);
+	if (!SQL_SUCCEEDED(arc)) {
+		rc = arc;
+		goto out;
+	}
+	rc = cs_conn_login(d, &c, wide);
+	if (!SQL_SUCCEEDED(rc) && c.auth.on && cs_auth_retry(d, &c.auth)) {
+		/* A shared checkout the target refused: one fresh try. */
+		cs_attrs_free(&c.tgt);
+		explicit_bzero(c.tconn, strlen(c.tconn));
+		free(c.tconn);
+		c.tconn = NULL;
+		cs_diag_clear_slow(&d->h);
+		rc = cs_conn_login(d, &c, wide);
+	}
+	if (c.auth.on)
+		cs_auth_settle(d, &c.auth, SQL_SUCCEEDED(rc));
+	if (!SQL_SUCCEEDED(rc))
+		goto out;
+	if (arc == SQL_SUCCESS_WITH_INFO)
+		rc = SQL_SUCCESS_WITH_INFO;
+	d->pam = c.auth.on;
+	if (out) {
+		*out = cs_attrs_build(&c.in, cs_out_skip, &d->pam);
+		if (!*out)
+			rc = cs_diag_add(&d->h, "HY001", "out of memory");
+	}
+	cs_log(CS_LOG_INFO, "%s: connected%s", d->dsn, d->pam ? " with a PAM credential" : "");
+out:
+	cs_conn_ctx_free(&c);
+	return rc;
+}
+
+static SQLRETURN cs_target_disconnect(struct cs_dbc *d)
+{
+	struct cs_driver *drv = d->h.drv;
+
+	if (!drv->a[CS_FN_SQLDisconnect])
+		return cs_not_supported(&d->h, "SQLDisconnect");
+	return ((cs_pf_SQLDisconnect)drv->a[CS_FN_SQLDisconnect])(d->h.target);
+}
+
+/* After the target connection is closed: statements gone, credential
+ * returned, handles freed. */
+static SQLRETURN cs_conn_closed(struct cs_dbc *d, SQLRETURN rc)
+{
+	SQLRETURN arc;
+
+	cs_dbc_drop_children(d);
+	if (rc == SQL_SUCCESS_WITH_INFO)
+		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target);
+	arc = cs_auth_end(d);
+	cs_conn_drop_target(d);
+	cs_log(CS_LOG_INFO, "%s: disconnected", d->dsn);
+	return arc == SQL_SUCCESS_WITH_INFO ? SQL_SUCCESS_WITH_INFO : rc;
+}
+
+SQLRETURN cs_disconnect(struct cs_dbc *d)
+{
+	SQLRETURN rc;
+
+	if (!d->connected)
+		return cs_diag_add(&d->h, "08003", "the connection is not open");
+	rc = cs_target_disconnect(d);
+	if (rc == SQL_ERROR || rc == SQL_INVALID_HANDLE)
+		return rc;
+	return cs_conn_closed(d, rc);
+}
+
+void cs_connect_end(struct cs_dbc *d)
+{
+	struct cs_driver *drv = d->h.drv;
+	SQLRETURN rc;
+
+	if (!d->connected)
+		return;
+	rc = cs_target_disconnect(d);
+	if (!SQL_SUCCEEDED(rc)) {
+		/* An open transaction refuses disconnect: roll it back. */
+		if (drv->a[CS_FN_SQLEndTran])
+			((cs_pf_SQLEndTran)drv->a[CS_FN_SQLEndTran])(SQL_HANDLE_DBC, d->h.target, SQL_ROLLBACK);
+		else if (drv->a[CS_FN_SQLTransact])
+			((cs_pf_SQLTransact)drv->a[CS_FN_SQLTransact])(SQL_NULL_HENV, d->h.target, SQL_ROLLBACK);
+		rc = cs_target_disconnect(d);
+	}
+	cs_conn_closed(d, SQL_SUCCESS);
+}

@@ -1,0 +1,210 @@
+/*
+ * cs.h - credshim's core: handle objects, target drivers, diagnostics.
+ *
+ * Every handle credshim gives the driver manager is a struct that starts
+ * with struct cs_handle: a magic and a kind (checked on every call, as
+ * curl checks GOOD_EASY_HANDLE), the target driver's handle it wraps, the
+ * loaded target driver, and credshim's own diagnostic records.
+ *
+ * Ownership (docs/architecture.md has the picture):
+ *   cs_env   owns one target environment per target driver it has used
+ *            (struct cs_tenv), created at the first connect through it;
+ *   cs_dbc   owns the target connection handle and the wrappers of the
+ *            statements and explicit descriptors allocated on it;
+ *   cs_stmt  owns the wrappers of its four implicit descriptors;
+ *   cs_desc  wraps a target descriptor (explicit: owns it; implicit:
+ *            borrowed from the statement).
+ */
+#ifndef CS_CORE_H
+#define CS_CORE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sql.h>
+#include <sqlext.h>
+#include <sqlucode.h>
+
+#define CS_HIDDEN __attribute__((visibility("hidden")))
+
+/* Function numbers: one per row of odbc_api.def. */
+enum cs_fn {
+#define CS_FWD(name, api, kind, params, args) CS_FN_##name,
+#define CS_FWDW(name, api, kind, params, args) CS_FN_##name,
+#define CS_PAIR(name, api, kind, params, args) CS_FN_##name,
+#define CS_HAND(name, api, w) CS_FN_##name,
+#include "odbc_api.def"
+#undef CS_FWD
+#undef CS_FWDW
+#undef CS_PAIR
+#undef CS_HAND
+	CS_FN__COUNT
+};
+
+/* A loaded target driver library; lives while refs > 0. */
+struct cs_driver {
+	void *a[CS_FN__COUNT];        /* ANSI (or only) entry points, or NULL */
+	void *w[CS_FN__COUNT];        /* W entry points, or NULL */
+	void *dl;
+	unsigned refs;                /* guarded by the registry lock */
+	struct cs_driver *next;
+	char path[4096];
+};
+
+enum cs_kind { CS_KIND_ENV = 1, CS_KIND_DBC, CS_KIND_STMT, CS_KIND_DESC };
+
+#define CS_MAGIC      0x4d494853u /* "SHIM" */
+#define CS_MAGIC_DEAD 0x44414544u /* "DEAD" */
+
+/* One diagnostic record raised by credshim itself. */
+struct cs_diag_rec {
+	char sqlstate[6];
+	SQLINTEGER native;
+	char *msg;                    /* UTF-8, starts with "[credshim]" */
+};
+
+struct cs_diag {
+	unsigned dirty;               /* nonzero when anything below is set */
+	struct cs_diag_rec *rec;
+	unsigned n, cap;
+	unsigned error_cursor;        /* records SQLError already returned,
+					 * own and target's together */
+};
+
+struct cs_handle {
+	uint32_t magic;
+	uint32_t kind;
+	SQLHANDLE target;             /* the target's handle, or NULL */
+	struct cs_driver *drv;        /* target driver; NULL before connect */
+	struct cs_diag diag;
+};
+
+/* A target environment: one per (credshim environment, target driver). */
+struct cs_tenv {
+	struct cs_driver *drv;
+	SQLHENV henv;
+	unsigned conns;               /* connections using it */
+	struct cs_tenv *next;
+};
+
+struct cs_env {
+	struct cs_handle h;
+	pthread_mutex_t lock;         /* tenvs, dbcs */
+	struct cs_tenv *tenvs;
+	struct cs_dbc *dbcs;
+	SQLINTEGER odbc_version;
+	SQLINTEGER output_nts;
+	SQLUINTEGER cp_match;
+};
+
+/* A connection attribute set by the application, replayed at connect. */
+struct cs_cattr {
+	SQLINTEGER attr;
+	int is_str;                   /* value in str (UTF-8 when wide=0) */
+	int wide;                     /* str holds SQLWCHARs */
+	int retry;                    /* refused before connect: set after */
+	SQLULEN ival;
+	void *str;
+	SQLINTEGER strlen_bytes;
+};
+
+struct cs_checkout;               /* pam/session.c */
+
+struct cs_dbc {
+	struct cs_handle h;
+	struct cs_env *env;
+	struct cs_dbc *next_in_env;
+	struct cs_tenv *tenv;         /* while a target connection exists */
+	int connected;
+	pthread_mutex_t lock;         /* stmts, descs */
+	struct cs_stmt *stmts;
+	struct cs_desc *descs;        /* explicit descriptors */
+	struct cs_cattr *attrs;
+	unsigned nattrs, capattrs;
+	struct cs_checkout *checkout; /* PAM mode: the credential in use */
+	int pam;                      /* PAM mode for the open connection */
+	char dsn[256];                /* for messages */
+};
+
+struct cs_stmt {
+	struct cs_handle h;
+	struct cs_dbc *dbc;
+	struct cs_stmt *next;
+	struct cs_desc *implicit[4];  /* ARD, APD, IRD, IPD wrappers */
+};
+
+struct cs_desc {
+	struct cs_handle h;
+	struct cs_dbc *dbc;
+	struct cs_stmt *stmt;         /* implicit: its statement; else NULL */
+	struct cs_desc *next;         /* in dbc->descs (explicit only) */
+};
+
+/*
+ * Handle check, on every call: NULL unless h is a live credshim handle of
+ * that kind.  Freed handles keep their memory (see handle.c), so a stale
+ * handle reads as dead instead of crashing.
+ */
+static inline struct cs_handle *cs_get(void *h, enum cs_kind kind)
+{
+	struct cs_handle *o = h;
+
+	if (!o || o->magic != CS_MAGIC || o->kind != (uint32_t)kind)
+		return NULL;
+	return o;
+}
+
+/* handle.c */
+CS_HIDDEN void *cs_handle_new(enum cs_kind kind);
+CS_HIDDEN void cs_handle_release(struct cs_handle *h);
+CS_HIDDEN struct cs_desc *cs_desc_wrap(struct cs_stmt *s, int which, SQLHDESC target);
+CS_HIDDEN struct cs_desc *cs_desc_find(struct cs_dbc *d, struct cs_stmt *s, SQLHDESC target);
+CS_HIDDEN void cs_stmt_destroy(struct cs_stmt *s);
+CS_HIDDEN void cs_desc_destroy(struct cs_desc *ds);
+CS_HIDDEN void cs_dbc_drop_children(struct cs_dbc *d);
+
+/* diag.c */
+CS_HIDDEN void cs_diag_clear_slow(struct cs_handle *h);
+static inline void cs_diag_reset(struct cs_handle *h)
+{
+	if (h->diag.dirty)
+		cs_diag_clear_slow(h);
+}
+/* Adds a record; returns SQL_ERROR for convenience. */
+CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate,
+				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Copies every diagnostic record of a target handle into h's own list
+ * (used before a target handle is freed). */
+CS_HIDDEN void cs_diag_import(struct cs_handle *h, struct cs_driver *drv,
+			      SQLSMALLINT type, SQLHANDLE th);
+CS_HIDDEN SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn);
+
+/* target.c */
+CS_HIDDEN struct cs_driver *cs_target_acquire(const char *path, char *err, size_t errlen);
+CS_HIDDEN void cs_target_ref(struct cs_driver *drv);
+CS_HIDDEN void cs_target_release(struct cs_driver *drv);
+/* Resolves a TargetDriver value (odbcinst.ini name or path) to a library
+ * path.  0 or -1 with a message. */
+CS_HIDDEN int cs_target_resolve(const char *name, char *path, size_t pathlen,
+				char *err, size_t errlen);
+/* The target's function f in the variant asked for, else the other
+ * variant (*other set to 1), else NULL. */
+static inline void *cs_fn_pick(const struct cs_driver *drv, enum cs_fn f,
+			       int wide, int *other)
+{
+	void *p = wide ? drv->w[f] : drv->a[f];
+
+	*other = 0;
+	if (p)
+		return p;
+	*other = 1;
+	return wide ? drv->a[f] : drv->w[f];
+}
+
+/* env.c */
+CS_HIDDEN struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv,
+					  struct cs_handle *errh);
+CS_HIDDEN void cs_env_tenv_put(struct cs_env *e, struct cs_tenv *t);
+
+#endif

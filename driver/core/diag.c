@@ -1,0 +1,117 @@
+/*
+ * diag.c - credshim's own diagnostic records.
+ *
+ * A handle's diagnostics are credshim's own records (errors it raised,
+ * records copied from a target handle it had to free) followed by the
+ * target handle's records, which stay in the target and are read through
+ * it (api/diag_api.c).  Own records are reset at the start of every call
+ * on the handle, which costs one branch when there are none.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+#include "fntypes.h"
+#include "utf.h"
+
+#define CS_DIAG_MAX 64 /* own records kept per handle */
+
+void cs_diag_clear_slow(struct cs_handle *h)
+{
+	unsigned i;
+
+	for (i = 0; i < h->diag.n; i++)
+		free(h->diag.rec[i].msg);
+	h->diag.n = 0;
+	h->diag.error_cursor = 0;
+	h->diag.dirty = 0;
+}
+
+static void cs_diag_push(struct cs_handle *h, const char *sqlstate, SQLINTEGER native, char *msg)
+{
+	struct cs_diag *d = &h->diag;
+
+	if (d->n == d->cap) {
+		unsigned cap = d->cap ? d->cap * 2 : 4;
+		struct cs_diag_rec *r;
+
+		if (d->n >= CS_DIAG_MAX || !(r = realloc(d->rec, cap * sizeof(*r)))) {
+			free(msg);
+			return;
+		}
+		d->rec = r;
+		d->cap = cap;
+	}
+	snprintf(d->rec[d->n].sqlstate, sizeof(d->rec[d->n].sqlstate), "%s", sqlstate);
+	d->rec[d->n].native = native;
+	d->rec[d->n].msg = msg;
+	d->n++;
+	d->dirty = 1;
+}
+
+SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate, const char *fmt, ...)
+{
+	char buf[1024];
+	int off;
+	va_list ap;
+
+	off = snprintf(buf, sizeof(buf), "[credshim] ");
+	va_start(ap, fmt);
+	vsnprintf(buf + off, sizeof(buf) - (size_t)off, fmt, ap);
+	va_end(ap);
+	cs_diag_push(h, sqlstate, 0, strdup(buf));
+	return SQL_ERROR;
+}
+
+SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn)
+{
+	if (!h->drv)
+		return cs_diag_add(h, "08003", "%s: the connection is not open", fn);
+	return cs_diag_add(h, "IM001", "%s: the target driver %s does not support this function",
+			   fn, h->drv->path);
+}
+
+/*
+ * Copies the target handle's records into h's own list, so they survive
+ * the target handle being freed (a failed connect, a disconnect).
+ */
+void cs_diag_import(struct cs_handle *h, struct cs_driver *drv, SQLSMALLINT type, SQLHANDLE th)
+{
+	SQLSMALLINT i, len;
+	SQLINTEGER native;
+
+	if (!drv || !th)
+		return;
+	for (i = 1; i <= CS_DIAG_MAX; i++) {
+		SQLRETURN rc;
+		char *msg;
+
+		if (drv->a[CS_FN_SQLGetDiagRec]) {
+			SQLCHAR state[6] = "", text[SQL_MAX_MESSAGE_LENGTH * 2];
+
+			rc = ((cs_pfa_SQLGetDiagRec)drv->a[CS_FN_SQLGetDiagRec])(type, th, i, state,
+					&native, text, sizeof(text), &len);
+			if (!SQL_SUCCEEDED(rc))
+				break;
+			msg = strdup((char *)text);
+			if (msg)
+				cs_diag_push(h, (char *)state, native, msg);
+		} else if (drv->w[CS_FN_SQLGetDiagRec]) {
+			SQLWCHAR state[6] = {0}, text[SQL_MAX_MESSAGE_LENGTH * 2];
+			char st8[16];
+
+			rc = ((cs_pfw_SQLGetDiagRec)drv->w[CS_FN_SQLGetDiagRec])(type, th, i, state,
+					&native, text, sizeof(text) / sizeof(text[0]), &len);
+			if (!SQL_SUCCEEDED(rc))
+				break;
+			cs_u16_to_utf8(state, cs_u16_len(state), st8, sizeof(st8));
+			msg = cs_u16_to_utf8_dup(text, cs_u16_len(text), NULL);
+			if (msg)
+				cs_diag_push(h, st8, native, msg);
+		} else {
+			break;
+		}
+	}
+}

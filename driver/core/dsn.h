@@ -1,0 +1,14 @@
+/* dsn.h - a DSN's entries in odbc.ini. */
+#ifndef CS_DSN_H
+#define CS_DSN_H
+
+#include <stddef.h>
+
+#include "cs.h"
+
+struct cs_attrs;
+
+CS_HIDDEN int cs_dsn_read(const char *dsn, struct cs_attrs *a);
+CS_HIDDEN int cs_dsn_driver(const char *dsn, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * env.c - target environments.
+ *
+ * A credshim environment may hold connections through several target
+ * drivers at once; each driver needs its own environment handle.  The
+ * first connect through a driver allocates it (with the application's
+ * ODBC version), the last connection through it gone frees it.
+ */
+#include <stdlib.h>
+
+#include "cs.h"
+#include "fntypes.h"
+
+static SQLRETURN cs_tenv_alloc(struct cs_env *e, struct cs_driver *drv, SQLHENV *out)
+{
+	SQLRETURN rc;
+
+	if (drv->a[CS_FN_SQLAllocHandle])
+		rc = ((cs_pf_SQLAllocHandle)drv->a[CS_FN_SQLAllocHandle])(SQL_HANDLE_ENV,
+				SQL_NULL_HANDLE, out);
+	else
+		rc = ((cs_pf_SQLAllocEnv)drv->a[CS_FN_SQLAllocEnv])(out);
+	if (!SQL_SUCCEEDED(rc))
+		return rc;
+	if (drv->a[CS_FN_SQLSetEnvAttr]) {
+		cs_pf_SQLSetEnvAttr set = (cs_pf_SQLSetEnvAttr)drv->a[CS_FN_SQLSetEnvAttr];
+
+		set(*out, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)(intptr_t)e->odbc_version, 0);
+		if (e->output_nts != SQL_TRUE)
+			set(*out, SQL_ATTR_OUTPUT_NTS, (SQLPOINTER)(intptr_t)e->output_nts, 0);
+	}
+	return SQL_SUCCESS;
+}
+
+static void cs_tenv_free(struct cs_tenv *t)
+{
+	struct cs_driver *drv = t->drv;
+
+	if (drv->a[CS_FN_SQLFreeHandle])
+		((cs_pf_SQLFreeHandle)drv->a[CS_FN_SQLFreeHandle])(SQL_HANDLE_ENV, t->henv);
+	else if (drv->a[CS_FN_SQLFreeEnv])
+		((cs_pf_SQLFreeEnv)drv->a[CS_FN_SQLFreeEnv])(t->henv);
+	cs_target_release(drv);
+	free(t);
+}
+
+/*
+ * The target environment of e for drv, created at first use.  Takes a
+ * connection reference (released by cs_env_tenv_put).  Errors go to errh.
+ */
+struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct cs_handle *errh)
+{
+	struct cs_tenv *t;
+	SQLRETURN rc;
+
+	pthread_mutex_lock(&e->lock);
+	for (t = e->tenvs; t; t = t->next)
+		if (t->drv == drv)
+			break;
+	if (t) {
+		t->conns++;
+		goto out_unlock;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		cs_diag_add(errh, "HY001", "out of memory");
+		goto out_unlock;
+	}
+	rc = cs_tenv_alloc(e, drv, &t->henv);
+	if (!SQL_SUCCEEDED(rc)) {
+		cs_diag_add(errh, "IM004", "the target driver %s failed to allocate an environment",
+			    drv->path);
+		free(t);
+		t = NULL;
+		goto out_unlock;
+	}
+	/* The tenv holds its own reference to the driver. */
+	cs_target_ref(drv);
+	t->drv = drv;
+	t->conns = 1;
+	t->next = e->tenvs;
+	e->tenvs = t;
+out_unlock:
+	pthread_mutex_unlock(&e->lock);
+	return t;
+}
+
+/* Drops a connection reference; frees the target environment with the
+ * last one. */
+void cs_env_tenv_put(struct cs_env *e, struct cs_tenv *t)
+{
+	struct cs_tenv **pp;
+	int last = 0;
+
+	pthread_mutex_lock(&e->lock);
+	if (--t->conns == 0) {
+		for (pp = &e->tenvs; *pp; pp = &(*pp)->next) {
+			if (*pp == t) {
+				*pp = t->next;
+				break;
+			}
+		}
+		last = 1;
+	}
+	pthread_mutex_unlock(&e->lock);
+	if (last)
+		cs_tenv_free(t);
+}

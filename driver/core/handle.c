@@ -1,0 +1,169 @@
+/*
+ * handle.c - credshim's handle objects.
+ *
+ * Handles are never given back to malloc: a freed one is marked dead and
+ * kept on a free list of its kind for reuse.  A stale handle that an
+ * application (or a test) passes after freeing it therefore reads as dead
+ * memory and answers SQL_INVALID_HANDLE instead of touching freed memory.
+ * Allocation and release take one process-wide lock; the per-call handle
+ * check (cs_get in cs.h) takes none.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+
+struct cs_free {
+	struct cs_free *next;
+};
+
+static pthread_mutex_t cs_handle_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cs_free *cs_free_lists[CS_KIND_DESC + 1];
+
+static size_t cs_kind_size(enum cs_kind kind)
+{
+	switch (kind) {
+	case CS_KIND_ENV:
+		return sizeof(struct cs_env);
+	case CS_KIND_DBC:
+		return sizeof(struct cs_dbc);
+	case CS_KIND_STMT:
+		return sizeof(struct cs_stmt);
+	case CS_KIND_DESC:
+		return sizeof(struct cs_desc);
+	}
+	return 0;
+}
+
+/*
+ * The free list link lives after the header, so a dead handle keeps its
+ * dead magic and kind where cs_get() looks.
+ */
+#define CS_FREE_LINK(h) ((struct cs_free *)((char *)(h) + sizeof(struct cs_handle)))
+
+void *cs_handle_new(enum cs_kind kind)
+{
+	size_t size = cs_kind_size(kind);
+	struct cs_handle *h = NULL;
+
+	pthread_mutex_lock(&cs_handle_lock);
+	if (cs_free_lists[kind]) {
+		struct cs_free *f = cs_free_lists[kind];
+
+		cs_free_lists[kind] = f->next;
+		h = (struct cs_handle *)((char *)f - sizeof(struct cs_handle));
+	}
+	pthread_mutex_unlock(&cs_handle_lock);
+	if (!h)
+		h = malloc(size);
+	if (!h)
+		return NULL;
+	memset(h, 0, size);
+	h->magic = CS_MAGIC;
+	h->kind = kind;
+	return h;
+}
+
+void cs_handle_release(struct cs_handle *h)
+{
+	enum cs_kind kind = h->kind;
+
+	cs_diag_clear_slow(h);
+	free(h->diag.rec);
+	memset(h, 0, cs_kind_size(kind));
+	h->magic = CS_MAGIC_DEAD;
+	h->kind = kind;
+	pthread_mutex_lock(&cs_handle_lock);
+	CS_FREE_LINK(h)->next = cs_free_lists[kind];
+	cs_free_lists[kind] = CS_FREE_LINK(h);
+	pthread_mutex_unlock(&cs_handle_lock);
+}
+
+/*
+ * Wraps one of a statement's implicit descriptors (which = 0..3 for ARD,
+ * APD, IRD, IPD), reusing the wrapper while the target hands back the same
+ * handle.
+ */
+struct cs_desc *cs_desc_wrap(struct cs_stmt *s, int which, SQLHDESC target)
+{
+	struct cs_desc *ds = s->implicit[which];
+
+	if (ds && ds->h.target == target)
+		return ds;
+	if (!ds) {
+		ds = cs_handle_new(CS_KIND_DESC);
+		if (!ds)
+			return NULL;
+		ds->dbc = s->dbc;
+		ds->stmt = s;
+		ds->h.drv = s->h.drv;
+		s->implicit[which] = ds;
+	}
+	ds->h.target = target;
+	return ds;
+}
+
+/*
+ * Finds credshim's wrapper for a target descriptor handle that a target
+ * returned: an explicit descriptor of the connection, or one of the
+ * statement's implicit ones.
+ */
+struct cs_desc *cs_desc_find(struct cs_dbc *d, struct cs_stmt *s, SQLHDESC target)
+{
+	struct cs_desc *ds;
+	int i;
+
+	if (s) {
+		for (i = 0; i < 4; i++)
+			if (s->implicit[i] && s->implicit[i]->h.target == target)
+				return s->implicit[i];
+	}
+	pthread_mutex_lock(&d->lock);
+	for (ds = d->descs; ds; ds = ds->next)
+		if (ds->h.target == target)
+			break;
+	pthread_mutex_unlock(&d->lock);
+	return ds;
+}
+
+/* Releases a statement wrapper and its implicit descriptor wrappers (the
+ * caller has freed or lost the target statement and unlinked it). */
+void cs_stmt_destroy(struct cs_stmt *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (s->implicit[i])
+			cs_handle_release(&s->implicit[i]->h);
+	cs_handle_release(&s->h);
+}
+
+void cs_desc_destroy(struct cs_desc *ds)
+{
+	cs_handle_release(&ds->h);
+}
+
+/*
+ * Releases every statement and explicit descriptor wrapper of a
+ * connection: the target frees its own when the connection ends.
+ */
+void cs_dbc_drop_children(struct cs_dbc *d)
+{
+	struct cs_stmt *s, *snext;
+	struct cs_desc *ds, *dnext;
+
+	pthread_mutex_lock(&d->lock);
+	s = d->stmts;
+	ds = d->descs;
+	d->stmts = NULL;
+	d->descs = NULL;
+	pthread_mutex_unlock(&d->lock);
+	for (; s; s = snext) {
+		snext = s->next;
+		cs_stmt_destroy(s);
+	}
+	for (; ds; ds = dnext) {
+		dnext = ds->next;
+		cs_desc_destroy(ds);
+	}
+}

@@ -1,0 +1,79 @@
+/*
+ * log.c - credshim's own log.
+ *
+ * One process-wide log file, opened in append mode at the first connect
+ * that names one; a later connect naming another file switches to it.
+ * Lines are written whole under a lock.  Callers never pass secrets: the
+ * PAM token and passwords have no path to a log call.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "connstr.h"
+#include "log.h"
+
+static pthread_mutex_t cs_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *cs_log_fp;
+static char cs_log_path[4096];
+static int cs_log_level = CS_LOG_WARN; /* read without the lock: atomics */
+
+static const char *const cs_log_names[] = { "error", "warn", "info", "debug" };
+
+void cs_log_configure(const struct cs_attrs *cfg)
+{
+	const char *file = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGFILE].name);
+	const char *level = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGLEVEL].name);
+	int i;
+
+	if (!file || !*file)
+		return;
+	pthread_mutex_lock(&cs_log_lock);
+	if (level) {
+		for (i = 0; i <= CS_LOG_DEBUG; i++)
+			if (strcasecmp(level, cs_log_names[i]) == 0)
+				__atomic_store_n(&cs_log_level, i, __ATOMIC_RELAXED);
+	}
+	if (!cs_log_fp || strcmp(file, cs_log_path) != 0) {
+		FILE *fp = fopen(file, "ae");
+
+		if (fp) {
+			if (cs_log_fp)
+				fclose(cs_log_fp);
+			__atomic_store_n(&cs_log_fp, fp, __ATOMIC_RELEASE);
+			snprintf(cs_log_path, sizeof(cs_log_path), "%s", file);
+		}
+	}
+	pthread_mutex_unlock(&cs_log_lock);
+}
+
+void cs_log(enum cs_log_level level, const char *fmt, ...)
+{
+	char line[1024];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	int off;
+
+	if (!__atomic_load_n(&cs_log_fp, __ATOMIC_ACQUIRE) ||
+	    (int)level > __atomic_load_n(&cs_log_level, __ATOMIC_RELAXED))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	off = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ credshim[%d] %s: ",
+		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		       tm.tm_sec, ts.tv_nsec / 1000000, (int)getpid(), cs_log_names[level]);
+	va_start(ap, fmt);
+	vsnprintf(line + off, sizeof(line) - (size_t)off, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&cs_log_lock);
+	if (cs_log_fp) {
+		fprintf(cs_log_fp, "%s\n", line);
+		fflush(cs_log_fp);
+	}
+	pthread_mutex_unlock(&cs_log_lock);
+}

@@ -1,0 +1,19 @@
+/*
+ * log.h - credshim's own log (ShimLogFile, ShimLogLevel).  Off unless a
+ * DSN or connection string names a file.  Never given a secret.
+ */
+#ifndef CS_LOG_H
+#define CS_LOG_H
+
+#include "cs.h"
+
+struct cs_attrs;
+
+enum cs_log_level { CS_LOG_ERROR = 0, CS_LOG_WARN, CS_LOG_INFO, CS_LOG_DEBUG };
+
+/* Takes ShimLogFile / ShimLogLevel from a connection's configuration. */
+CS_HIDDEN void cs_log_configure(const struct cs_attrs *cfg);
+CS_HIDDEN void cs_log(enum cs_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs pyodbc_test.py with Debian's python3 (python3-pyodbc), under the
+# sanitizer runtime or valgrind when the build asks for one (cs_client).
+# Needs the environment tests/run.sh sets up.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=../lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+cs_require_odbc_env
+[[ -e "$CS_BUILD_DIR/driver/libcredshim.so" ]] ||
+  cs_die "$CS_BUILD_DIR/driver/libcredshim.so does not exist (the driver did not build?)"
+[[ -x /usr/bin/python3 ]] || cs_die "/usr/bin/python3 is missing (run tests/deps.sh)"
+
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 PYTHONIOENCODING=utf-8 PYTHONDONTWRITEBYTECODE=1
+cs_client 240 /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/pyodbc_test.py"

@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# Helpers shared by tests/run.sh and the integration test scripts.
+# Sourced, never run; callers use `set -euo pipefail`.
+
+# Prints a message to stderr and exits 1.
+cs_die() {
+  printf '%s: %s\n' "${0##*/}" "$*" >&2
+  exit 1
+}
+
+cs_log() {
+  printf '== %s\n' "$*"
+}
+
+# Fails (not skips) when one of the named variables is unset or empty: the
+# integration tests run only inside the environment tests/run.sh sets up,
+# and a test that quietly skips because no server was started hides a defect.
+cs_require_env() {
+  local var missing=()
+  for var in "$@"; do
+    if [[ -z "${!var:-}" ]]; then
+      missing+=("$var")
+    fi
+  done
+  if [[ ${#missing[@]} -ne 0 ]]; then
+    cs_die "missing environment: ${missing[*]}; run the tests through tests/run.sh" \
+           "(e.g. tests/run.sh -R ${0##*/}), which starts PostgreSQL and writes the ini files"
+  fi
+}
+
+# The integration environment every end-to-end test needs.
+cs_require_odbc_env() {
+  cs_require_env ODBCSYSINI ODBCINI ODBCINSTINI CS_BUILD_DIR CS_SOURCE_DIR \
+                 CS_PG_PORT CS_PG_SOCKDIR CS_PG_PASSWORD
+  [[ -f "$ODBCINI" ]] || cs_die "ODBCINI=$ODBCINI does not exist"
+  [[ -f "$ODBCSYSINI/$ODBCINSTINI" ]] || cs_die "$ODBCSYSINI/$ODBCINSTINI does not exist"
+}
+
+# Prints the path of the sanitizer runtime the driver links against
+# (libasan from gcc, or clang's shared asan runtime), or nothing when the
+# driver is not built with AddressSanitizer.  An ASan-instrumented library
+# dlopen()ed by an uninstrumented program (isql, python) needs that runtime
+# preloaded.
+cs_asan_runtime() {
+  local lib="${CS_BUILD_DIR:?}/driver/libcredshim.so"
+  [[ -e "$lib" ]] || return 0
+  { ldd "$lib" 2>/dev/null || true; } |
+    awk '/libasan\.so|libclang_rt\.asan/ && $3 ~ /^\// { print $3; exit }'
+}
+
+# Writes a file into the build tree unless it exists with that content;
+# prints its path.  Atomic, so tests running in parallel may all call it.
+cs_write_build_file() {
+  local file="${CS_BUILD_DIR:?}/tests/$1" content="$2" tmp
+  if [[ ! -f "$file" || "$(cat "$file")" != "$content" ]]; then
+    mkdir -p "${file%/*}"
+    tmp=$(mktemp "$file.XXXXXX")
+    printf '%s\n' "$content" >"$tmp"
+    mv -f "$tmp" "$file"
+  fi
+  printf '%s\n' "$file"
+}
+
+# What the client programs and target drivers get wrong on their own:
+# iusql 2.3.11 strncpy()s a buffer onto itself and leaks its line buffer;
+# sqliteodbc leaks in SQLConnect (through libodbcinst, unloaded by then).
+CS_ASAN_SUPPRESSIONS='interceptor_via_lib:iusql'
+CS_VALGRIND_SUPPRESSIONS='{
+   iusql-strncpy-overlap
+   Memcheck:Overlap
+   fun:strncpy
+   obj:*/iusql
+}
+{
+   iusql-leak
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:*alloc
+   obj:*/iusql
+}
+{
+   sqliteodbc-connect-leak
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:*alloc
+   ...
+   obj:*/libsqlite3odbc*.so
+}'
+
+# Runs an ODBC client program (isql, python3 ...) that may load the driver,
+# killed after the given number of seconds, under the sanitizer runtime or
+# valgrind the build asks for:
+#   driver built with -DCS_ASAN=ON: preload the ASan runtime (leak
+#     detection off: the clients and sqliteodbc leak on their own; set
+#     ASAN_OPTIONS to override).
+#   CS_VALGRIND=1 (set by ctest when configured with -DCS_VALGRIND=ON):
+#     run under memcheck; an error or a definite leak fails the run (99).
+#     Leaks are not checked in python, which leaks at exit by design.
+#
+#   cs_client <seconds> <program> [args...]
+cs_client() {
+  local secs="$1" asan supp leaks=full
+  shift
+  [[ "${1##*/}" == python* ]] && leaks=no
+  asan=$(cs_asan_runtime)
+  if [[ -n "$asan" ]]; then
+    supp=$(cs_write_build_file asan.supp "$CS_ASAN_SUPPRESSIONS")
+    LD_PRELOAD="$asan${LD_PRELOAD:+:$LD_PRELOAD}" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:exitcode=98:suppressions=$supp}" \
+    UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+      timeout "$secs" "$@"
+  elif [[ "${CS_VALGRIND:-0}" == 1 ]]; then
+    supp=$(cs_write_build_file valgrind.supp "$CS_VALGRIND_SUPPRESSIONS")
+    PYTHONMALLOC=malloc timeout "$((secs * 5))" \
+      valgrind -q --error-exitcode=99 --leak-check="$leaks" --errors-for-leak-kinds=definite \
+        --show-leak-kinds=definite --suppressions="$supp" "$@"
+  else
+    timeout "$secs" "$@"
+  fi
+}
