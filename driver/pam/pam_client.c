@@ -639,15 +639,17 @@ static void cs_pam_sleep_ms(long ms)
 }
 
 /*
- * A message must never quote the token: were the PAM to echo it (or a
- * start of it, cut by the message bound), drop the message's text.
+ * A message must never quote the token.  Were the PAM to echo it (or the
+ * start of it, cut by the message bound) in its "message", which is
+ * always the end of ours, the text from there on is replaced.
  */
 static void cs_pam_scrub_token(const struct cs_pam_req *rq,
 			       struct cs_pam_err *err)
 {
+	static const char withheld[] = "[text withheld: it quoted the API token]";
 	const char *token = rq->cfg->token;
-	char head[9];
-	size_t n;
+	char head[9], *p;
+	size_t n, off;
 
 	if (!token || !*token)
 		return;
@@ -656,11 +658,12 @@ static void cs_pam_scrub_token(const struct cs_pam_req *rq,
 		n = sizeof(head) - 1;
 	memcpy(head, token, n);
 	head[n] = '\0';
-	if (strstr(err->msg, head))
-		cs_pam_errf(err, err->sqlstate, err->http_status,
-			    "PAM %s failed (HTTP %ld); the PAM's message was "
-			    "withheld because it quoted the API token", rq->op,
-			    err->http_status);
+	p = strstr(err->msg, head);
+	if (p) {
+		off = (size_t)(p - err->msg);
+		explicit_bzero(p, sizeof(err->msg) - off);
+		snprintf(p, sizeof(err->msg) - off, "%s", withheld);
+	}
 	explicit_bzero(head, sizeof(head));
 }
 

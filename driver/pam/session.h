@@ -18,12 +18,14 @@
 #include "pam.h"
 
 struct cs_attrs;
+struct cs_auth_cfg;
 
 struct cs_auth {
 	int on;
 	char account[CS_PAM_FIELD_MAX];
 	char passwd[CS_PAM_FIELD_MAX];  /* secret */
 	struct cs_checkout *co;          /* reference held */
+	struct cs_auth_cfg *cfg;         /* settings, for a fresh checkout */
 	int retried;
 };
 
