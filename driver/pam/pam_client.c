@@ -539,6 +539,13 @@ static enum cs_pam_next cs_pam_curl_fail(struct cs_pam_req *rq, CURLcode c,
 			    timeout_ms);
 		return CS_PAM_DONE;
 	}
+	if (c == CURLE_SSL_CACERT_BADFILE || c == CURLE_SSL_CRL_BADFILE) {
+		cs_pam_errf(err, "08001", 0, "PAM %s failed: TLS verification "
+			    "of %s impossible (%s); check that PamCAFile / "
+			    "PamCAPath name readable PEM certificates", rq->op,
+			    rq->host, why);
+		return CS_PAM_DONE;
+	}
 	if (cs_pam_is_tls_verify(c)) {
 		cs_pam_errf(err, "08001", 0, "PAM %s failed: TLS verification "
 			    "of %s failed (%s); set PamCAFile to the CA "

@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for cs_pure.
+# This may be replaced when dependencies are built.

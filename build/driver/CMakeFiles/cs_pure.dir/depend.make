@@ -1,0 +1,2 @@
+# Empty dependencies file for cs_pure.
+# This may be replaced when dependencies are built.

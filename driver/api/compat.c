@@ -1,0 +1,243 @@
+/*
+ * compat.c - the ODBC 2 entry points a driver manager may still call.
+ *
+ * Each forwards to the target's own function when the target has it;
+ * otherwise it maps the call to credshim's ODBC 3 equivalent (attr_api.c,
+ * forward.c), which is exported from this library too and bound locally
+ * (-Bsymbolic), the way the driver manager maps them for ODBC 3 drivers.
+ * On a connection not open yet the connection options always go to
+ * credshim's SQLSetConnectAttr / SQLGetConnectAttr, which store them for
+ * replay at connect.
+ *
+ * SQLBrowseConnect is refused: browsing would hand the application the
+ * intermediate steps of credshim's credential checkout.
+ */
+#include <stdint.h>
+
+#include "connect.h"
+#include "fntypes.h"
+#include "strinfo.h"
+
+/*
+ * The target's function f for a call in variant wide: that variant, or
+ * the other one when the call carries no string (nothing to convert).
+ * NULL when the call must be mapped to ODBC 3 instead.
+ */
+static void *cs_compat_fn(const struct cs_handle *o, enum cs_fn f, int wide, int has_string)
+{
+	int other;
+	void *fn;
+
+	if (!o->drv)
+		return NULL;
+	fn = cs_fn_pick(o->drv, f, wide, &other);
+	return fn && (!other || !has_string) ? fn : NULL;
+}
+
+/* ---- connection options ---- */
+
+static SQLRETURN cs_set_connect_option(SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value, int wide)
+{
+	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
+	SQLPOINTER ptr = (SQLPOINTER)(uintptr_t)value;
+	SQLINTEGER len;
+	void *fn;
+	SQLRETURN rc;
+
+	if (!d)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(&d->h);
+	len = cs_cattr_is_string(option) ? SQL_NTS : 0;
+	if (d->connected && (fn = cs_compat_fn(&d->h, CS_FN_SQLSetConnectOption, wide, len == SQL_NTS))) {
+		rc = ((cs_pf_SQLSetConnectOption)fn)(d->h.target, option, value);
+		/* Keep the stored attributes (replayed at a reconnect) in step
+		 * with the target, as SQLSetConnectAttr does.  ODBC 2 statement
+		 * options set on a connection (numbered below the first
+		 * connection option, SQL_ACCESS_MODE) are not stored. */
+		if (SQL_SUCCEEDED(rc) && option >= SQL_ACCESS_MODE &&
+		    !SQL_SUCCEEDED(cs_dbc_store_attr(d, option, ptr, len, wide)))
+			return SQL_ERROR;
+		return rc;
+	}
+	return wide ? SQLSetConnectAttrW(hdbc, option, ptr, len) : SQLSetConnectAttr(hdbc, option, ptr, len);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLSetConnectOption(SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value)
+{
+	return cs_set_connect_option(hdbc, option, value, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLSetConnectOptionW(SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value)
+{
+	return cs_set_connect_option(hdbc, option, value, 1);
+}
+
+/* ODBC 2 gives no buffer length: a string option's buffer holds
+ * SQL_MAX_OPTION_STRING_LENGTH characters and the NUL, an integer one
+ * 32 bits (the driver manager passes the same when it maps the call). */
+static SQLRETURN cs_get_connect_option(SQLHDBC hdbc, SQLUSMALLINT option, SQLPOINTER value, int wide)
+{
+	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
+	SQLINTEGER buflen;
+	int is_str;
+	void *fn;
+
+	if (!d)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(&d->h);
+	is_str = cs_cattr_is_string(option);
+	if (d->connected && (fn = cs_compat_fn(&d->h, CS_FN_SQLGetConnectOption, wide, is_str)))
+		return ((cs_pf_SQLGetConnectOption)fn)(d->h.target, option, value);
+	if (!is_str)
+		buflen = sizeof(SQLINTEGER);
+	else
+		buflen = (SQL_MAX_OPTION_STRING_LENGTH + 1) * (wide ? sizeof(SQLWCHAR) : 1);
+	return wide ? SQLGetConnectAttrW(hdbc, option, value, buflen, NULL)
+		    : SQLGetConnectAttr(hdbc, option, value, buflen, NULL);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetConnectOption(SQLHDBC hdbc, SQLUSMALLINT option, SQLPOINTER value)
+{
+	return cs_get_connect_option(hdbc, option, value, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetConnectOptionW(SQLHDBC hdbc, SQLUSMALLINT option, SQLPOINTER value)
+{
+	return cs_get_connect_option(hdbc, option, value, 1);
+}
+
+/* ---- statement options and parameters ---- */
+
+CS_EXPORT SQLRETURN SQL_API SQLSetStmtOption(SQLHSTMT hstmt, SQLUSMALLINT option, SQLULEN value)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, CS_FN_SQLSetStmtOption, 0, 0)))
+		return ((cs_pf_SQLSetStmtOption)fn)(o->target, option, value);
+	return SQLSetStmtAttr(hstmt, option, (SQLPOINTER)(uintptr_t)value, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetStmtOption(SQLHSTMT hstmt, SQLUSMALLINT option, SQLPOINTER value)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, CS_FN_SQLGetStmtOption, 0, 0)))
+		return ((cs_pf_SQLGetStmtOption)fn)(o->target, option, value);
+	return SQLGetStmtAttr(hstmt, option, value, 0, NULL);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLParamOptions(SQLHSTMT hstmt, SQLULEN crow, SQLULEN *pirow)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+	SQLRETURN rc, rc2;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, CS_FN_SQLParamOptions, 0, 0)))
+		return ((cs_pf_SQLParamOptions)fn)(o->target, crow, pirow);
+	rc = SQLSetStmtAttr(hstmt, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)(uintptr_t)crow, 0);
+	if (!SQL_SUCCEEDED(rc))
+		return rc;
+	rc2 = SQLSetStmtAttr(hstmt, SQL_ATTR_PARAMS_PROCESSED_PTR, pirow, 0);
+	return rc2 != SQL_SUCCESS ? rc2 : rc;
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLSetParam(SQLHSTMT hstmt, SQLUSMALLINT ipar, SQLSMALLINT ctype,
+					SQLSMALLINT sqltype, SQLULEN colsize, SQLSMALLINT scale,
+					SQLPOINTER value, SQLLEN *ind)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, CS_FN_SQLSetParam, 0, 0)))
+		return ((cs_pf_SQLSetParam)fn)(o->target, ipar, ctype, sqltype, colsize, scale, value, ind);
+	return SQLBindParameter(hstmt, ipar, SQL_PARAM_INPUT_OUTPUT, ctype, sqltype, colsize, scale, value,
+				SQL_SETPARAM_VALUE_MAX, ind);
+}
+
+/* ---- column attributes ---- */
+
+/* The ODBC 3 field for an ODBC 2 SQLColAttributes id: three changed
+ * meaning; the others are still accepted by SQLColAttribute. */
+static SQLUSMALLINT cs_colattr_odbc3(SQLUSMALLINT field)
+{
+	switch (field) {
+	case SQL_COLUMN_COUNT:
+		return SQL_DESC_COUNT;
+	case SQL_COLUMN_NAME:
+		return SQL_DESC_NAME;
+	case SQL_COLUMN_NULLABLE:
+		return SQL_DESC_NULLABLE;
+	}
+	return field;
+}
+
+static SQLRETURN cs_col_attributes(SQLHSTMT hstmt, SQLUSMALLINT col, SQLUSMALLINT field, SQLPOINTER charattr,
+				   SQLSMALLINT buflen, SQLSMALLINT *len, SQLLEN *numattr, int wide)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, CS_FN_SQLColAttributes, wide, cs_colattr_is_string(field))))
+		return ((cs_pf_SQLColAttributes)fn)(o->target, col, field, charattr, buflen, len, numattr);
+	field = cs_colattr_odbc3(field);
+	return wide ? SQLColAttributeW(hstmt, col, field, charattr, buflen, len, numattr)
+		    : SQLColAttribute(hstmt, col, field, charattr, buflen, len, numattr);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLColAttributes(SQLHSTMT hstmt, SQLUSMALLINT icol, SQLUSMALLINT fDescType,
+					     SQLPOINTER rgbDesc, SQLSMALLINT cbDescMax, SQLSMALLINT *pcbDesc,
+					     SQLLEN *pfDesc)
+{
+	return cs_col_attributes(hstmt, icol, fDescType, rgbDesc, cbDescMax, pcbDesc, pfDesc, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLColAttributesW(SQLHSTMT hstmt, SQLUSMALLINT icol, SQLUSMALLINT fDescType,
+					      SQLPOINTER rgbDesc, SQLSMALLINT cbDescMax, SQLSMALLINT *pcbDesc,
+					      SQLLEN *pfDesc)
+{
+	return cs_col_attributes(hstmt, icol, fDescType, rgbDesc, cbDescMax, pcbDesc, pfDesc, 1);
+}
+
+/* ---- browsing ---- */
+
+static SQLRETURN cs_browse_connect(SQLHDBC hdbc, const char *called)
+{
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	return cs_diag_add(o, "IM001", "%s is not supported: browsing would expose credshim's "
+			   "credential checkout step by step; connect with SQLDriverConnect", called);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLBrowseConnect(SQLHDBC hdbc, SQLCHAR *szConnStrIn, SQLSMALLINT cbConnStrIn,
+					     SQLCHAR *szConnStrOut, SQLSMALLINT cbConnStrOutMax,
+					     SQLSMALLINT *pcbConnStrOut)
+{
+	return cs_browse_connect(hdbc, "SQLBrowseConnect");
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLBrowseConnectW(SQLHDBC hdbc, SQLWCHAR *szConnStrIn, SQLSMALLINT cbConnStrIn,
+					      SQLWCHAR *szConnStrOut, SQLSMALLINT cbConnStrOutMax,
+					      SQLSMALLINT *pcbConnStrOut)
+{
+	return cs_browse_connect(hdbc, "SQLBrowseConnectW");
+}
