@@ -21,10 +21,51 @@ CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/odbcini.sh
 . "$CS_SOURCE_DIR/tests/lib/odbcini.sh"
 
+CS_CTEST_PGID=""
+
+# Ends ctest and the tests it runs: TERM to its process group, then KILL.
+cs_run_stop_ctest() {
+  local i
+  [[ -n "$CS_CTEST_PGID" ]] || return 0
+  if kill -0 -- "-$CS_CTEST_PGID" 2>/dev/null; then
+    kill -TERM -- "-$CS_CTEST_PGID" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      kill -0 -- "-$CS_CTEST_PGID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$CS_CTEST_PGID" 2>/dev/null || true
+  fi
+  CS_CTEST_PGID=""
+}
+
 cs_run_cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
+  cs_run_stop_ctest
   cs_pg_stop || true
+  return "$rc"
+}
+
+# Runs ctest in its own process group and waits for it.  In the
+# background, so that an INT or TERM to run.sh runs the cleanup at once
+# instead of after ctest; in its own group, so the cleanup ends exactly
+# ctest and its tests.
+cs_run_ctest() {
+  local pid pgid i rc=0
+  setsid ctest "$@" &
+  pid=$!
+  # Once setsid has run, ctest leads its own group (pgid == pid).  Never
+  # record anything else: the cleanup must not signal run.sh's own group.
+  for ((i = 0; i < 40; i++)); do
+    pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || break
+    if [[ "$pgid" == "$pid" ]]; then
+      CS_CTEST_PGID="$pid"
+      break
+    fi
+    sleep 0.05
+  done
+  wait "$pid" || rc=$?
+  CS_CTEST_PGID=""
   return "$rc"
 }
 
@@ -79,7 +120,7 @@ main() {
   fi
 
   cs_log "ctest $*"
-  ctest --output-on-failure --no-tests=error --timeout 600 "$@" || rc=$?
+  cs_run_ctest --output-on-failure --no-tests=error --timeout 600 "$@" || rc=$?
   cs_log "ctest exit status $rc after $((SECONDS - start))s"
   return "$rc"
 }

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define CS_PAM_ATTEMPTS   3
 #define CS_PAM_POOL_MAX   4        /* idle easy handles kept */
@@ -50,6 +51,8 @@ static pthread_mutex_t cs_pam_share_locks[CURL_LOCK_DATA_LAST];
 static pthread_mutex_t cs_pam_pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static CURL *cs_pam_pool[CS_PAM_POOL_MAX];
 static size_t cs_pam_pool_n;
+static pid_t cs_pam_pool_pid;   /* process the pooled handles belong to */
+static CURL *cs_pam_orphans[CS_PAM_POOL_MAX];  /* a parent's, kept unused */
 
 /* The response body, capped at CS_PAM_BODY_MAX. */
 struct cs_pam_buf {
@@ -176,12 +179,22 @@ static void cs_pam_global_init(void)
 	}
 }
 
-/* An easy handle from the pool (reset, its connections kept) or a new one. */
+/*
+ * An easy handle from the pool (reset, its connections kept) or a new one.
+ * A child of fork() must not talk over its parent's connections (nor
+ * close them, which would end the parent's TLS sessions): it sets the
+ * inherited handles aside without touching them.
+ */
 static CURL *cs_pam_handle_get(void)
 {
 	CURL *h = NULL;
 
 	pthread_mutex_lock(&cs_pam_pool_lock);
+	if (cs_pam_pool_pid != getpid()) {
+		memcpy(cs_pam_orphans, cs_pam_pool, sizeof(cs_pam_pool));
+		cs_pam_pool_n = 0;
+		cs_pam_pool_pid = getpid();
+	}
 	if (cs_pam_pool_n > 0)
 		h = cs_pam_pool[--cs_pam_pool_n];
 	pthread_mutex_unlock(&cs_pam_pool_lock);
@@ -198,7 +211,7 @@ static void cs_pam_handle_put(CURL *h)
 	if (!h)
 		return;
 	pthread_mutex_lock(&cs_pam_pool_lock);
-	if (cs_pam_pool_n < CS_PAM_POOL_MAX) {
+	if (cs_pam_pool_pid == getpid() && cs_pam_pool_n < CS_PAM_POOL_MAX) {
 		cs_pam_pool[cs_pam_pool_n++] = h;
 		h = NULL;
 	}

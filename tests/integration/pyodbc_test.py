@@ -11,6 +11,7 @@ and exits nonzero when anything failed.
 """
 
 import contextlib
+import faulthandler
 import os
 import sys
 import traceback
@@ -237,6 +238,8 @@ class Runner:
 
 
 def main():
+    # A hung driver call shows up as a traceback instead of a silent kill.
+    faulthandler.dump_traceback_later(int(os.environ.get("CS_PY_TIMEOUT", "200")), exit=True)
     require_env(["ODBCSYSINI", "ODBCINI", "ODBCINSTINI", "CS_PG_PORT", "CS_PG_HOST",
                  "CS_PG_DATABASE", "CS_PG_USER", "CS_PG_PASSWORD", "CS_SQLITE_DB"])
     env = os.environ

@@ -13,4 +13,11 @@ cs_require_odbc_env
 [[ -x /usr/bin/python3 ]] || cs_die "/usr/bin/python3 is missing (run tests/deps.sh)"
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 PYTHONIOENCODING=utf-8 PYTHONDONTWRITEBYTECODE=1
-cs_client 240 /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/pyodbc_test.py"
+# pyodbc_test.py dumps its stack and exits after CS_PY_TIMEOUT seconds, before
+# cs_client's timeout kills it silently.
+if [[ "${CS_VALGRIND:-0}" == 1 ]]; then
+  export CS_PY_TIMEOUT="${CS_PY_TIMEOUT:-1000}"
+else
+  export CS_PY_TIMEOUT="${CS_PY_TIMEOUT:-200}"
+fi
+cs_client 230 /usr/bin/python3 -u "$(dirname "${BASH_SOURCE[0]}")/pyodbc_test.py"

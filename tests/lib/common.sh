@@ -97,6 +97,9 @@ CS_VALGRIND_SUPPRESSIONS='{
 #     run under memcheck; an error or a definite leak fails the run (99).
 #     Leaks are not checked in python, which leaks at exit by design.
 #
+# timeout runs in --foreground mode so the program stays in the caller's
+# process group, where tests/run.sh's cleanup can reach it.
+#
 #   cs_client <seconds> <program> [args...]
 cs_client() {
   local secs="$1" asan supp leaks=full
@@ -108,13 +111,13 @@ cs_client() {
     LD_PRELOAD="$asan${LD_PRELOAD:+:$LD_PRELOAD}" \
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:exitcode=98:suppressions=$supp}" \
     UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
-      timeout "$secs" "$@"
+      timeout --foreground "$secs" "$@"
   elif [[ "${CS_VALGRIND:-0}" == 1 ]]; then
     supp=$(cs_write_build_file valgrind.supp "$CS_VALGRIND_SUPPRESSIONS")
-    PYTHONMALLOC=malloc timeout "$((secs * 5))" \
+    PYTHONMALLOC=malloc timeout --foreground "$((secs * 5))" \
       valgrind -q --error-exitcode=99 --leak-check="$leaks" --errors-for-leak-kinds=definite \
         --show-leak-kinds=definite --suppressions="$supp" "$@"
   else
-    timeout "$secs" "$@"
+    timeout --foreground "$secs" "$@"
   fi
 }

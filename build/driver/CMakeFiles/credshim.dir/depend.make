@@ -1,2 +1,0 @@
-# Empty dependencies file for credshim.
-# This may be replaced when dependencies are built.

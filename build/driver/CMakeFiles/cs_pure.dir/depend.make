@@ -1,2 +1,0 @@
-# Empty dependencies file for cs_pure.
-# This may be replaced when dependencies are built.

@@ -1,0 +1,39 @@
+# The differential test (tests/integration/difftest.c): one script of ODBC
+# calls run against a target driver's own DSN and against the credshim DSN
+# in front of it; the transcripts must be byte for byte the same.  Needs the
+# environment tests/run.sh sets up.
+add_executable(difftest ${CMAKE_CURRENT_LIST_DIR}/difftest.c)
+target_link_libraries(difftest PRIVATE odbc)
+
+# direct DSN, credshim DSN, short name (also names the table both runs use)
+set(CS_DIFFTEST_PAIRS
+  "pg_w cs_pg_w pg_w"
+  "pg_a cs_pg_a pg_a"
+  "sqlite cs_sqlite sqlite"
+  "sqlite cs_sqlite_path sqlite_path"
+  "pg_w cs_pg_tdsn pg_tdsn")
+foreach(pair IN LISTS CS_DIFFTEST_PAIRS)
+  separate_arguments(pair)
+  list(GET pair 0 direct)
+  list(GET pair 1 via)
+  list(GET pair 2 short)
+  foreach(mode ansi wide)
+    set(name integration.difftest.${short}.${mode})
+    add_test(NAME ${name}
+             COMMAND ${CMAKE_COMMAND} -E env CS_DIFFTEST_BIN=$<TARGET_FILE:difftest>
+                     bash ${CMAKE_CURRENT_LIST_DIR}/difftest.sh
+                     ${direct} ${via} ${mode} cs_dt_${short}_${mode})
+    set_tests_properties(${name} PROPERTIES
+      LABELS "integration;difftest"
+      TIMEOUT 300
+      DEPENDS integration.check_exports)
+    if(direct STREQUAL "sqlite")
+      # One SQLite database for every test: a second writer at the same
+      # time gets "database is locked".
+      set_tests_properties(${name} PROPERTIES RESOURCE_LOCK cs_sqlite_db)
+    endif()
+    if(CS_VALGRIND)
+      set_tests_properties(${name} PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 1200)
+    endif()
+  endforeach()
+endforeach()
