@@ -56,6 +56,10 @@ enum cs_kind { CS_KIND_ENV = 1, CS_KIND_DBC, CS_KIND_STMT, CS_KIND_DESC };
 
 #define CS_MAGIC      0x4d494853u /* "SHIM" */
 #define CS_MAGIC_DEAD 0x44414544u /* "DEAD" */
+/* Magic and kind in one word, so the per-call check is one compare. */
+#define CS_TAG(kind)      (((uint64_t)(kind) << 32) | CS_MAGIC)
+#define CS_TAG_DEAD(kind) (((uint64_t)(kind) << 32) | CS_MAGIC_DEAD)
+#define CS_TAG_KIND(tag)  ((enum cs_kind)((tag) >> 32))
 
 /* One diagnostic record raised by credshim itself. */
 struct cs_diag_rec {
@@ -73,8 +77,7 @@ struct cs_diag {
 };
 
 struct cs_handle {
-	uint32_t magic;
-	uint32_t kind;
+	uint64_t tag;                 /* CS_TAG(kind) while live */
 	SQLHANDLE target;             /* the target's handle, or NULL */
 	struct cs_driver *drv;        /* target driver; NULL before connect */
 	struct cs_diag diag;
@@ -150,7 +153,7 @@ static inline struct cs_handle *cs_get(void *h, enum cs_kind kind)
 {
 	struct cs_handle *o = h;
 
-	if (!o || o->magic != CS_MAGIC || o->kind != (uint32_t)kind)
+	if (!o || o->tag != CS_TAG(kind))
 		return NULL;
 	return o;
 }

@@ -59,20 +59,18 @@ void *cs_handle_new(enum cs_kind kind)
 	if (!h)
 		return NULL;
 	memset(h, 0, size);
-	h->magic = CS_MAGIC;
-	h->kind = kind;
+	h->tag = CS_TAG(kind);
 	return h;
 }
 
 void cs_handle_release(struct cs_handle *h)
 {
-	enum cs_kind kind = h->kind;
+	enum cs_kind kind = CS_TAG_KIND(h->tag);
 
 	cs_diag_clear_slow(h);
 	free(h->diag.rec);
 	memset(h, 0, cs_kind_size(kind));
-	h->magic = CS_MAGIC_DEAD;
-	h->kind = kind;
+	h->tag = CS_TAG_DEAD(kind);
 	pthread_mutex_lock(&cs_handle_lock);
 	CS_FREE_LINK(h)->next = cs_free_lists[kind];
 	cs_free_lists[kind] = CS_FREE_LINK(h);

@@ -370,10 +370,13 @@ static void check_string(struct run *r, const struct gcall *g, int own_only, con
 static void check_string(struct run *r, const struct gcall *g, int own_only, const char *want,
 			 const char *fmt, ...)
 {
+	static SQLWCHAR full[STR_CAP];
 	char what[160];
 	struct ob *big;
-	size_t bi, nf;
-	int unit = g_in_bytes(g->kind) ? 2 : 1, which;
+	SQLRETURN frc;
+	SQLLEN fnum[4];
+	size_t nf = 0;
+	int unit = g_in_bytes(g->kind) ? 2 : 1, which, have_full, big_ok;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -385,22 +388,33 @@ static void check_string(struct run *r, const struct gcall *g, int own_only, con
 	big->own_only = own_only;
 	if (g->kind == G_COLATTR)
 		big->num[0] = 0; /* NumericAttributePtr: undefined for strings */
-	if (want)
-		ob_want(big, SQL_SUCCESS, want);
-	if (SQL_SUCCEEDED(big->rc) && big->has_str && !big->unterminated) {
+	big_ok = SQL_SUCCEEDED(big->rc) && big->has_str && !big->unterminated;
+	if (big_ok) {
 		/* It fits: the length must be the string's. */
 		big->has_spec = 1;
 		big->exp_rc = big->rc;
 		big->exp_len = (SQLLEN)big->nstr * unit;
 	}
-	bi = (size_t)(big - r->ob);
+	/* The full value the smaller reads are checked against: the
+	 * literal when the test knows it, else the large read. */
+	if (want) {
+		ob_want(big, SQL_SUCCESS, want);
+		memcpy(full, big->want, (big->nwant + 1) * sizeof(SQLWCHAR));
+		nf = big->nwant;
+		frc = SQL_SUCCESS;
+		have_full = 1;
+	} else {
+		memcpy(full, big->str, (big->nstr + 1) * sizeof(SQLWCHAR));
+		nf = big->nstr;
+		frc = big->rc;
+		have_full = big_ok;
+	}
+	memcpy(fnum, big->num, sizeof(fnum));
+
 	for (which = 0; which < 5; which++) {
-		struct ob *o, *f;
+		struct ob *o = ob_new(r, "%s [%s]", what, g_cap_name(which));
 		int cap;
 
-		o = ob_new(r, "%s [%s]", what, g_cap_name(which));
-		f = &r->ob[bi]; /* ob_new may move the array */
-		nf = f->nstr;
 		switch (which) {
 		case 0:
 			cap = -1;
@@ -422,17 +436,17 @@ static void check_string(struct run *r, const struct gcall *g, int own_only, con
 		o->own_only = own_only;
 		if (g->kind == G_COLATTR)
 			o->num[0] = 0;
-		if (!SQL_SUCCEEDED(f->rc) || !f->has_str || f->unterminated)
+		if (!have_full)
 			continue; /* no full value: compared with the direct DSN only */
 		o->has_spec = 1;
 		o->exp_len = (SQLLEN)nf * unit;
-		o->exp_num = 1;
-		memcpy(o->expn, f->num, sizeof(o->expn));
+		o->exp_num = big_ok;
+		memcpy(o->expn, fnum, sizeof(o->expn));
 		if (cap < 0 || nf < (size_t)cap) {
-			o->exp_rc = f->rc;
+			o->exp_rc = frc;
 			if (cap >= 0) {
 				o->exp_str = 1;
-				memcpy(o->exp, f->str, (nf + 1) * sizeof(SQLWCHAR));
+				memcpy(o->exp, full, (nf + 1) * sizeof(SQLWCHAR));
 				o->nexp = nf;
 			}
 			continue;
@@ -441,9 +455,9 @@ static void check_string(struct run *r, const struct gcall *g, int own_only, con
 		o->exp_01004 = g->kind != G_DIAGREC;
 		o->exp_str = 1;
 		o->nexp = (size_t)cap - 1;
-		memcpy(o->exp, f->str, o->nexp * sizeof(SQLWCHAR));
+		memcpy(o->exp, full, o->nexp * sizeof(SQLWCHAR));
 		o->exp[o->nexp] = 0;
-		o->exp_alt = o->nexp > 0 && f->str[o->nexp - 1] >= 0xD800 && f->str[o->nexp - 1] < 0xDC00;
+		o->exp_alt = o->nexp > 0 && full[o->nexp - 1] >= 0xD800 && full[o->nexp - 1] < 0xDC00;
 	}
 }
 
@@ -700,6 +714,8 @@ static void script_statements(struct run *r)
 			 "id AS \"long_column_name_for_truncation_checks\" FROM cs_fixture WHERE id = 2";
 	const char *q2 = "SELECT id, txt AS \"𝄞 clef\" FROM cs_fixture WHERE txt = 'Grüße ✓ 𝄞'";
 	const char *q3 = "SELECT 'Grüße ✓ 𝄞' AS v FROM cs_fixture WHERE id = 1 AND garbage(";
+	const char *q3_end = strstr(q3, " AND garbage(");
+	SQLWCHAR q3w[256];
 	SQLHSTMT st = stmt_new(r);
 	SQLSMALLINT ncols = 0;
 	SQLRETURN rc;
@@ -743,8 +759,9 @@ static void script_statements(struct run *r)
 
 	/* A text length in characters (a surrogate pair counts two): only
 	 * the text before " AND garbage(" may reach the target. */
-	rc = SQLExecDirectW(st, W(q3), 50);
-	ob_want(ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLExecDirectW(q3, 50 characters)"), SQL_SUCCESS, NULL);
+	rc = SQLExecDirectW(st, W(q3), (SQLINTEGER)u8_to_w(q3, (size_t)(q3_end - q3), q3w, 256));
+	ob_want(ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLExecDirectW(q3, its length in characters)"),
+		SQL_SUCCESS, NULL);
 	rc = SQLFetch(st);
 	ob_want(ob_rc(r, rc, SQL_HANDLE_STMT, st, "q3: SQLFetch"), SQL_SUCCESS, NULL);
 	check_data(r, st, 1, "Grüße ✓ 𝄞", "q3: SQLGetData(1)");
@@ -815,9 +832,9 @@ static void script_diag(struct run *r)
 
 	rc = SQLExecDirectW(st, W("SELECT * FROM cs_no_such_table_grüße"), SQL_NTS);
 	ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLExecDirectW(no such table)");
+	/* Record 1 only: psqlODBC hands out the rest of a message read with
+	 * a short buffer as record 2, so what follows depends on the reads. */
 	check_string(r, &g, 0, NULL, "SQLGetDiagRecW(1) after an error");
-	g.a = 2;
-	check_string(r, &g, 0, NULL, "SQLGetDiagRecW(2) after an error");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
@@ -961,19 +978,21 @@ static void p_print(unsigned p)
 
 /*
  * What differs between the direct result d and credshim's s, leaving out
- * what the direct result got wrong itself (bad): P_* bits.  After an error
- * only the return code and the SQLSTATEs count.
+ * what the direct result got wrong itself (bad): P_* bits (P_RC covers the
+ * SQLSTATEs too).  After an error only the return code and the SQLSTATEs
+ * count.
  */
 static unsigned ob_diff(const struct ob *d, const struct ob *s, unsigned bad)
 {
 	unsigned p = 0;
 
-	if (!(bad & P_RC) && (d->rc != s->rc || strcmp(d->states, s->states) != 0 ||
-			      strcmp(d->state, s->state) != 0))
+	if (!(bad & P_RC) && (d->rc != s->rc || strcmp(d->state, s->state) != 0))
+		p |= P_RC;
+	if (!(bad & (P_RC | P_01004)) && strcmp(d->states, s->states) != 0)
 		p |= P_RC;
 	if (d->rc == SQL_ERROR || s->rc == SQL_ERROR)
 		return p;
-	if (!(bad & (P_LEN | P_RC)) && d->len != s->len)
+	if (!(bad & (P_LEN | P_RC | P_STR)) && d->len != s->len)
 		p |= P_LEN;
 	if (!(bad & (P_NUM | P_RC)) && memcmp(d->num, s->num, sizeof(d->num)) != 0)
 		p |= P_NUM;
