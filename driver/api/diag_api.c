@@ -67,7 +67,7 @@ static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLIN
 	SQLLEN n = 0;
 	SQLRETURN rc, orc;
 
-	if (!o->target || !o->drv)
+	if (!o->target || !o->drv || o->diag.drained)
 		return SQL_NO_DATA;
 	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
 	if (!fn)
@@ -122,6 +122,7 @@ CS_EXPORT SQLRETURN SQL_API SQLGetDiagRec(SQLSMALLINT type, SQLHANDLE h, SQLSMAL
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
+	cs_diag_drain(o, type);
 	return cs_diag_rec(o, type, rec, 0, state, native, msg, buflen, msglen);
 }
 
@@ -133,6 +134,7 @@ CS_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT type, SQLHANDLE h, SQLSMA
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
+	cs_diag_drain(o, type);
 	return cs_diag_rec(o, type, rec, 1, state, native, msg, buflen, msglen);
 }
 
@@ -199,7 +201,7 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 	SQLLEN n = 0;
 	SQLRETURN rc, orc;
 
-	if (!o->target || !o->drv)
+	if (!o->target || !o->drv || o->diag.drained)
 		return SQL_NO_DATA;
 	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
 	if (!fn)
@@ -220,6 +222,13 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 	return rc;
 }
 
+static SQLRETURN cs_own_count(SQLPOINTER info, SQLINTEGER n)
+{
+	if (info)
+		memcpy(info, &n, sizeof(n));
+	return SQL_SUCCESS;
+}
+
 static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field,
 			       SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len, int wide)
 {
@@ -228,16 +237,18 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
+	cs_diag_drain(o, type);
 	own = o->diag.n;
 	if (rec == 0 && field == SQL_DIAG_NUMBER) {
 		SQLINTEGER total = 0;
+		SQLRETURN rc = cs_target_field(o, type, 0, SQL_DIAG_NUMBER, wide, &total, 0, NULL);
 
-		if (cs_target_field(o, type, 0, SQL_DIAG_NUMBER, wide, &total, 0, NULL) != SQL_SUCCESS)
-			total = 0;
-		total += (SQLINTEGER)own;
-		if (info)
-			memcpy(info, &total, sizeof(total));
-		return SQL_SUCCESS;
+		/* With no records of its own, credshim answers exactly as the
+		 * target does, even when the target does not know the field. */
+		if (!own && !o->diag.drained)
+			return rc == SQL_NO_DATA && !o->target ? cs_own_count(info, 0) :
+				(SQL_SUCCEEDED(rc) ? cs_own_count(info, total) : rc);
+		return cs_own_count(info, (SQLINTEGER)own + (SQL_SUCCEEDED(rc) ? total : 0));
 	}
 	if (rec == 0)
 		return cs_target_field(o, type, 0, field, wide, info, buflen, len);
@@ -283,6 +294,7 @@ static SQLRETURN cs_error(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, void *stat
 	}
 	if (!o)
 		return SQL_INVALID_HANDLE;
+	cs_diag_drain(o, type);
 	if (buflen < 0)
 		buflen = 0;
 	rc = cs_diag_rec(o, type, (SQLSMALLINT)(o->diag.error_cursor + 1), wide, state, native, msg,

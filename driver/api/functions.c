@@ -57,6 +57,29 @@ static void cs_functions_map(const struct cs_driver *drv, SQLUSMALLINT id, SQLUS
 	}
 }
 
+/*
+ * Diagnostics are credshim's own functions whatever the target: they
+ * read credshim's records and the target's (through SQLError for a target
+ * that offers nothing else), so they are always there.
+ */
+static const SQLUSMALLINT cs_always[] = { SQL_API_SQLGETDIAGREC, SQL_API_SQLGETDIAGFIELD, SQL_API_SQLERROR };
+
+static void cs_functions_add_own(SQLUSMALLINT id, SQLUSMALLINT *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cs_always) / sizeof(cs_always[0]); i++) {
+		SQLUSMALLINT f = cs_always[i];
+
+		if (id == SQL_API_ODBC3_ALL_FUNCTIONS)
+			out[f >> 4] |= (SQLUSMALLINT)(1u << (f & 0xF));
+		else if (id == SQL_API_ALL_FUNCTIONS && f < 100)
+			out[f] = SQL_TRUE;
+		else if (id == f)
+			*out = SQL_TRUE;
+	}
+}
+
 CS_EXPORT SQLRETURN SQL_API SQLGetFunctions(SQLHDBC hdbc, SQLUSMALLINT id, SQLUSMALLINT *supported)
 {
 	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
@@ -66,8 +89,15 @@ CS_EXPORT SQLRETURN SQL_API SQLGetFunctions(SQLHDBC hdbc, SQLUSMALLINT id, SQLUS
 	cs_diag_reset(&d->h);
 	if (!supported)
 		return cs_diag_add(&d->h, "HY009", "SQLGetFunctions: null pointer for the answer");
-	if (d->connected && d->h.drv->a[CS_FN_SQLGetFunctions])
-		return ((cs_pf_SQLGetFunctions)d->h.drv->a[CS_FN_SQLGetFunctions])(d->h.target, id, supported);
+	if (d->connected && d->h.drv->a[CS_FN_SQLGetFunctions]) {
+		SQLRETURN rc = ((cs_pf_SQLGetFunctions)d->h.drv->a[CS_FN_SQLGetFunctions])(d->h.target,
+				id, supported);
+
+		if (SQL_SUCCEEDED(rc))
+			cs_functions_add_own(id, supported);
+		return rc;
+	}
 	cs_functions_map(d->connected ? d->h.drv : NULL, id, supported);
+	cs_functions_add_own(id, supported);
 	return SQL_SUCCESS;
 }

@@ -19,6 +19,7 @@
 
 #include "fntypes.h"
 #include "strinfo.h"
+#include "utf.h"
 #include "xstr.h"
 
 /* The target's other variant of function f, or NULL with IM001 on o. */
@@ -566,6 +567,14 @@ SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALL
 	return cs_xo_end_s(o, &x, rc, wide, value, buflen, 1, len);
 }
 
+/*
+ * Two workarounds for sqliteodbc 0.9998 (Debian's libsqlite3odbc.so),
+ * whose SQLNativeSql copies the input with strncpy, reports the truncated
+ * length without a warning, and writes a NUL into its *input* at
+ * BufferLength - 1: the output buffer starts as long as the input (the
+ * native text rarely differs in length), and the input copy is padded to
+ * the output buffer's size so that stray write stays inside it.
+ */
 SQLRETURN cs_x_SQLNativeSql(struct cs_handle *o, int wide, SQLHDBC hdbc, void *in, SQLINTEGER inlen,
 			    void *out, SQLINTEGER buflen, SQLINTEGER *outlen)
 {
@@ -582,10 +591,18 @@ SQLRETURN cs_x_SQLNativeSql(struct cs_handle *o, int wide, SQLHDBC hdbc, void *i
 		return rc;
 	if ((rc = cs_xo_begin(o, &x, wide, buflen, 0)) != SQL_SUCCESS)
 		goto out_free_in;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLNativeSql, fn, wide, hdbc, xs.p, xs.n, x.buf, cs_xbuf_i(&x), &tlen);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 0, &tries));
+	if (xs.p && cs_xout_grow(&x, wide, (SQLLEN)(wide ? strlen(xs.p) : cs_u16_len(xs.p)), 0) < 0)
+		rc = cs_diag_add(o, "HY001", "Memory allocation error");
+	else
+		do {
+			if (cs_xstr_reserve(&xs, x.bytes + sizeof(SQLWCHAR)) != 0) {
+				rc = cs_diag_add(o, "HY001", "Memory allocation error");
+				break;
+			}
+			tlen = 0;
+			rc = CS_X_CALL(SQLNativeSql, fn, wide, hdbc, xs.p, xs.n, x.buf, cs_xbuf_i(&x), &tlen);
+		} while (cs_xo_again(o, &x, wide, &rc, tlen, 0, &tries));
+	/* also frees x, and passes an error through */
 	rc = cs_xo_end_i(o, &x, rc, wide, out, buflen, 0, outlen);
 out_free_in:
 	cs_xstr_free(&xs);

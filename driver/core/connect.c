@@ -180,6 +180,26 @@ static void cs_target_free_dbc(struct cs_driver *drv, SQLHDBC h)
 		((cs_pf_SQLFreeConnect)drv->a[CS_FN_SQLFreeConnect])(h);
 }
 
+/*
+ * Whether the driver manager would read this target's diagnostics through
+ * SQLError: it has SQLError and no SQLGetDiagRec it admits to.
+ */
+static int cs_target_diag_via_error(struct cs_dbc *d)
+{
+	struct cs_driver *drv = d->h.drv;
+	SQLUSMALLINT has = SQL_TRUE;
+
+	if (!drv->a[CS_FN_SQLError])
+		return 0;
+	if (!drv->a[CS_FN_SQLGetDiagRec] && !drv->w[CS_FN_SQLGetDiagRec])
+		return 1;
+	if (drv->a[CS_FN_SQLGetFunctions] &&
+	    SQL_SUCCEEDED(((cs_pf_SQLGetFunctions)drv->a[CS_FN_SQLGetFunctions])(d->h.target,
+			SQL_API_SQLGETDIAGREC, &has)))
+		return has != SQL_TRUE;
+	return 0;
+}
+
 /* Forgets the target connection handle (already disconnected or never
  * connected) and the target environment reference. */
 static void cs_conn_drop_target(struct cs_dbc *d)
@@ -227,6 +247,7 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 		return rc;
 	}
 	d->connected = 1;
+	d->diag_via_error = cs_target_diag_via_error(d);
 	if (cs_dbc_apply_attrs(d, 0) != SQL_SUCCESS)
 		rc = SQL_SUCCESS_WITH_INFO;
 	return rc;

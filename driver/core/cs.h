@@ -74,6 +74,8 @@ struct cs_diag {
 	unsigned n, cap;
 	unsigned error_cursor;        /* records SQLError already returned,
 					 * own and target's together */
+	unsigned drained;             /* target's records imported (targets
+					 * read through SQLError only) */
 };
 
 struct cs_handle {
@@ -127,6 +129,8 @@ struct cs_dbc {
 	unsigned nattrs, capattrs;
 	struct cs_checkout *checkout; /* PAM mode: the credential in use */
 	int pam;                      /* PAM mode for the open connection */
+	int diag_via_error;           /* the target reports diagnostics only
+					 * through SQLError (see diag_api.c) */
 	char dsn[256];                /* for messages */
 };
 
@@ -182,6 +186,11 @@ CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate,
 CS_HIDDEN void cs_diag_import(struct cs_handle *h, struct cs_driver *drv,
 			      SQLSMALLINT type, SQLHANDLE th);
 CS_HIDDEN SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn);
+/* The connection a handle belongs to (NULL for an environment). */
+CS_HIDDEN struct cs_dbc *cs_handle_dbc(struct cs_handle *h);
+/* Imports the target's records through its SQLError when the connection
+ * reads diagnostics that way; once per call on the handle. */
+CS_HIDDEN void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type);
 
 /* target.c */
 CS_HIDDEN struct cs_driver *cs_target_acquire(const char *path, char *err, size_t errlen);

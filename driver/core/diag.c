@@ -26,6 +26,7 @@ void cs_diag_clear_slow(struct cs_handle *h)
 		free(h->diag.rec[i].msg);
 	h->diag.n = 0;
 	h->diag.error_cursor = 0;
+	h->diag.drained = 0;
 	h->diag.dirty = 0;
 }
 
@@ -113,5 +114,61 @@ void cs_diag_import(struct cs_handle *h, struct cs_driver *drv, SQLSMALLINT type
 		} else {
 			break;
 		}
+	}
+}
+
+struct cs_dbc *cs_handle_dbc(struct cs_handle *h)
+{
+	switch (CS_TAG_KIND(h->tag)) {
+	case CS_KIND_DBC:
+		return (struct cs_dbc *)h;
+	case CS_KIND_STMT:
+		return ((struct cs_stmt *)h)->dbc;
+	case CS_KIND_DESC:
+		return ((struct cs_desc *)h)->dbc;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Some targets (SQLite ODBC) export SQLGetDiagRec but tell SQLGetFunctions
+ * they do not support it; the driver manager then reads their records
+ * through SQLError, whose texts differ.  For those, credshim reads them
+ * the same way, once, into its own list, so the application sees exactly
+ * what it sees without credshim.
+ */
+void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type)
+{
+	struct cs_dbc *d = cs_handle_dbc(h);
+	struct cs_driver *drv = h->drv;
+	SQLHDBC hdbc = SQL_NULL_HDBC;
+	SQLHSTMT hstmt = SQL_NULL_HSTMT;
+	int i;
+
+	if (!d || !d->diag_via_error || !drv || !h->target || h->diag.drained)
+		return;
+	if (type == SQL_HANDLE_STMT)
+		hstmt = h->target;
+	else if (type == SQL_HANDLE_DBC)
+		hdbc = h->target;
+	else
+		return;
+	h->diag.drained = 1;
+	h->diag.dirty = 1;
+	for (i = 0; i < CS_DIAG_MAX; i++) {
+		SQLCHAR state[6] = "", text[SQL_MAX_MESSAGE_LENGTH * 2];
+		SQLINTEGER native = 0;
+		SQLSMALLINT len = 0;
+		SQLRETURN rc;
+		char *msg;
+
+		rc = ((cs_pfa_SQLError)drv->a[CS_FN_SQLError])(SQL_NULL_HENV, hdbc, hstmt, state, &native,
+							       text, sizeof(text), &len);
+		if (!SQL_SUCCEEDED(rc))
+			break;
+		msg = strdup((char *)text);
+		if (msg)
+			cs_diag_push(h, (char *)state, native, msg);
 	}
 }

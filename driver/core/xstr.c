@@ -58,6 +58,23 @@ void cs_xstr_free(struct cs_xstr *x)
 	memset(x, 0, sizeof(*x));
 }
 
+int cs_xstr_reserve(struct cs_xstr *x, size_t bytes)
+{
+	void *p;
+
+	if (!x->owned || x->owned_bytes >= bytes)
+		return 0;
+	p = calloc(1, bytes);
+	if (!p)
+		return -1;
+	memcpy(p, x->owned, x->owned_bytes);
+	explicit_bzero(x->owned, x->owned_bytes);
+	free(x->owned);
+	x->owned = x->p = p;
+	x->owned_bytes = bytes;
+	return 0;
+}
+
 SQLRETURN cs_out_str(const char *s, int wide, void *buf, SQLLEN buflen, int in_bytes, SQLLEN *outlen)
 {
 	size_t need, cap;

@@ -26,6 +26,12 @@ struct cs_xstr {
 CS_HIDDEN int cs_xstr_in(struct cs_xstr *x, int from_wide, const void *s,
 			 SQLLEN len, int len_in_bytes);
 CS_HIDDEN void cs_xstr_free(struct cs_xstr *x);
+/*
+ * Makes a converted string's buffer at least bytes long, zero-filled past
+ * the string (for a target that writes into its input, see wconv.c's
+ * SQLNativeSql).  Nothing when x owns no copy.  0, or -1 on ENOMEM.
+ */
+CS_HIDDEN int cs_xstr_reserve(struct cs_xstr *x, size_t bytes);
 
 /*
  * Writes the NUL-terminated UTF-8 string s to an application buffer, as

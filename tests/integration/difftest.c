@@ -490,6 +490,34 @@ static void diagfield_str(SQLSMALLINT ht, SQLHANDLE h, SQLSMALLINT rec, SQLSMALL
 	putchar('\n');
 }
 
+/* The DSN connected to, in the current mode, is what b holds? */
+static int is_dsn(const struct tb *b)
+{
+	SQLWCHAR want[256];
+
+	if (!g_wide)
+		return strcmp((const char *)b->u.a, g_dsn) == 0;
+	u16_from(g_dsn, want, 256);
+	return wlen(b->u.w) == wlen(want) && memcmp(b->u.w, want, wlen(want) * sizeof(SQLWCHAR)) == 0;
+}
+
+/*
+ * SQL_DIAG_SERVER_NAME is, by the ODBC reference, SQLGetInfo's
+ * SQL_DATA_SOURCE_NAME: the DSN connected to, which differs between the
+ * two runs by construction.  Printed as whether it is that DSN.
+ */
+static void diagfield_dsn(SQLSMALLINT ht, SQLHANDLE h, SQLSMALLINT rec)
+{
+	struct tb b;
+	SQLSMALLINT len = -999;
+	SQLRETURN rc;
+
+	tb_clear(&b);
+	rc = x_diagfield(ht, h, rec, SQL_DIAG_SERVER_NAME, b.u.a, (SQLSMALLINT)(TB_CHARS * tch()), &len);
+	say("    [%d] SQL_DIAG_SERVER_NAME -> %s the DSN connected to: %s", rec, rcname(rc),
+	    SQL_SUCCEEDED(rc) && is_dsn(&b) ? "yes" : "no");
+}
+
 static void diagfield_num(SQLSMALLINT ht, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field, const char *name,
 			  int is_len)
 {
@@ -535,6 +563,8 @@ static void diag_fields(SQLSMALLINT ht, SQLHANDLE h)
 		diagfield_str(ht, h, (SQLSMALLINT)rec, SQL_DIAG_MESSAGE_TEXT, "SQL_DIAG_MESSAGE_TEXT");
 		diagfield_str(ht, h, (SQLSMALLINT)rec, SQL_DIAG_CLASS_ORIGIN, "SQL_DIAG_CLASS_ORIGIN");
 		diagfield_str(ht, h, (SQLSMALLINT)rec, SQL_DIAG_SUBCLASS_ORIGIN, "SQL_DIAG_SUBCLASS_ORIGIN");
+		diagfield_str(ht, h, (SQLSMALLINT)rec, SQL_DIAG_CONNECTION_NAME, "SQL_DIAG_CONNECTION_NAME");
+		diagfield_dsn(ht, h, (SQLSMALLINT)rec);
 		if (ht == SQL_HANDLE_STMT) {
 			diagfield_num(ht, h, (SQLSMALLINT)rec, SQL_DIAG_ROW_NUMBER, "SQL_DIAG_ROW_NUMBER", 1);
 			diagfield_num(ht, h, (SQLSMALLINT)rec, SQL_DIAG_COLUMN_NUMBER, "SQL_DIAG_COLUMN_NUMBER",
@@ -916,19 +946,8 @@ static void step_getinfo(void)
 	tb_clear(&b);
 	len = -999;
 	rc = x_getinfo(SQL_DATA_SOURCE_NAME, b.u.a, (SQLSMALLINT)(TB_CHARS * tch()), &len);
-	{
-		SQLWCHAR want[256];
-		int same;
-
-		if (g_wide) {
-			u16_from(g_dsn, want, 256);
-			same = wlen(b.u.w) == wlen(want) && memcmp(b.u.w, want, wlen(want) * sizeof(SQLWCHAR)) == 0;
-		} else {
-			same = strcmp((const char *)b.u.a, g_dsn) == 0;
-		}
-		say("SQLGetInfo(SQL_DATA_SOURCE_NAME) -> %s the DSN connected to: %s", rcname(rc),
-		    SQL_SUCCEEDED(rc) && same ? "yes" : "no");
-	}
+	say("SQLGetInfo(SQL_DATA_SOURCE_NAME) -> %s the DSN connected to: %s", rcname(rc),
+	    SQL_SUCCEEDED(rc) && is_dsn(&b) ? "yes" : "no");
 	diags(SQL_HANDLE_DBC, g_dbc);
 
 	rc = x_getinfo(9999, b.u.a, 100, &len);
@@ -1803,26 +1822,32 @@ static void stmtattr_num(SQLHSTMT s, const char *name, SQLINTEGER attr)
 	diags(SQL_HANDLE_STMT, s);
 }
 
-static void cursor_name(SQLHSTMT s, SQLSMALLINT cap, int show)
+/*
+ * SQLGetCursorName.  A name the driver generated may hold the statement's
+ * address (SQLite: "CUR_" + pointer), different on every run: only names
+ * this script set (they start with "dt_") are printed, any other is shown
+ * as "(a generated name)" with its length.
+ */
+static void cursor_name(SQLHSTMT s, SQLSMALLINT cap)
 {
 	struct tb b;
 	SQLSMALLINT len = -999;
 	SQLRETURN rc;
+	int ours;
 
 	tb_clear(&b);
 	rc = x_getcursorname(s, &b, cap, &len);
 	printf("SQLGetCursorName(%d chars) -> %s len=%d ", cap, rcname(rc), len);
-	/*
-	 * A driver-generated name may hold the statement's address
-	 * (psqlODBC: "SQL_CUR" + pointer), different on every run: only
-	 * whether there is one is printed for it.
-	 */
-	if (!SQL_SUCCEEDED(rc))
-		;
-	else if (show)
-		put_t(&b);
+	if (g_wide)
+		ours = b.u.w[0] == 'd' && b.u.w[1] == 't' && b.u.w[2] == '_';
 	else
-		printf("%s", (g_wide ? b.u.w[0] != 0 : b.u.a[0] != 0) ? "(a generated name)" : "(empty)");
+		ours = strncmp((const char *)b.u.a, "dt_", 3) == 0;
+	if (SQL_SUCCEEDED(rc)) {
+		if (ours)
+			put_t(&b);
+		else
+			printf("(a generated name)");
+	}
 	putchar('\n');
 	diags(SQL_HANDLE_STMT, s);
 }
@@ -1858,10 +1883,10 @@ static void step_misc(void)
 
 	s = new_stmt();
 	say("== cursor names");
-	cursor_name(s, 256, 0);
+	cursor_name(s, 256);
 	chk("SQLSetCursorName(dt_cursor)", x_setcursorname(s, "dt_cursor"), SQL_HANDLE_STMT, s);
-	cursor_name(s, 256, 1);
-	cursor_name(s, 4, 1);
+	cursor_name(s, 256);
+	cursor_name(s, 4);
 
 	say("== statement attributes");
 	stmtattr_num(s, "SQL_ATTR_CURSOR_TYPE", SQL_ATTR_CURSOR_TYPE);

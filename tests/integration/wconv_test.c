@@ -256,8 +256,8 @@ static struct ob *ob_rc(struct run *r, SQLRETURN rc, SQLSMALLINT type, SQLHANDLE
 
 /* ---- string getters: one W function with an output string ---- */
 
-enum gkind { G_INFO, G_DESCRIBECOL, G_COLATTR, G_DESCFIELD, G_DESCREC, G_CURSORNAME, G_NATIVESQL,
-	     G_DIAGREC };
+enum gkind { G_INFO, G_DESCRIBECOL, G_COLATTR, G_COLATTRS, G_DESCFIELD, G_DESCREC, G_CURSORNAME,
+	     G_NATIVESQL, G_DIAGREC };
 
 struct gcall {
 	enum gkind kind;
@@ -266,12 +266,13 @@ struct gcall {
 	int a, b;           /* info type; column; record; field */
 	const SQLWCHAR *in; /* SQLNativeSqlW input */
 	SQLINTEGER inlen;
+	int big;            /* the large buffer, when not BIG */
 };
 
 /* Lengths of these come in bytes, of the others in characters. */
 static int g_in_bytes(enum gkind k)
 {
-	return k == G_INFO || k == G_COLATTR || k == G_DESCFIELD;
+	return k == G_INFO || k == G_COLATTR || k == G_COLATTRS || k == G_DESCFIELD;
 }
 
 /*
@@ -309,6 +310,10 @@ static void gcall_do(const struct gcall *g, int cap, struct ob *o)
 		o->rc = SQLColAttributeW(g->h, (SQLUSMALLINT)g->a, (SQLUSMALLINT)g->b, b, bytes, &sl, &nattr);
 		o->len = sl;
 		o->num[0] = nattr;
+		break;
+	case G_COLATTRS:
+		o->rc = SQLColAttributesW(g->h, (SQLUSMALLINT)g->a, (SQLUSMALLINT)g->b, b, bytes, &sl, &nattr);
+		o->len = sl;
 		break;
 	case G_DESCFIELD:
 		o->rc = SQLGetDescFieldW(g->h, (SQLSMALLINT)g->a, (SQLSMALLINT)g->b, b, bytes, &il);
@@ -384,7 +389,7 @@ static void check_string(struct run *r, const struct gcall *g, int own_only, con
 	va_end(ap);
 
 	big = ob_new(r, "%s [large buffer]", what);
-	gcall_do(g, BIG, big);
+	gcall_do(g, g->big ? g->big : BIG, big);
 	big->own_only = own_only;
 	if (g->kind == G_COLATTR)
 		big->num[0] = 0; /* NumericAttributePtr: undefined for strings */
@@ -478,6 +483,10 @@ static void check_num(struct run *r, const struct gcall *g, const char *what)
 		break;
 	case G_COLATTR:
 		o->rc = SQLColAttributeW(g->h, (SQLUSMALLINT)g->a, (SQLUSMALLINT)g->b, NULL, 0, &sl, &nattr);
+		v = (SQLULEN)nattr;
+		break;
+	case G_COLATTRS:
+		o->rc = SQLColAttributesW(g->h, (SQLUSMALLINT)g->a, (SQLUSMALLINT)g->b, NULL, 0, &sl, &nattr);
 		v = (SQLULEN)nattr;
 		break;
 	case G_DESCFIELD:
@@ -586,7 +595,7 @@ static const struct infotype info_numbers[] = {
 
 static void script_info(struct run *r)
 {
-	struct gcall g = {G_INFO, r->dbc, SQL_HANDLE_DBC, 0, 0, NULL, 0};
+	struct gcall g = {G_INFO, r->dbc, SQL_HANDLE_DBC, 0, 0, NULL, 0, 0};
 	size_t i;
 
 	for (i = 0; i < sizeof(info_strings) / sizeof(info_strings[0]); i++) {
@@ -610,21 +619,28 @@ static void script_nativesql(struct run *r)
 		"SELECT 'Grüße ✓' AS x",
 	};
 	const char *clef = "SELECT 'Grüße ✓ 𝄞' AS x", *cut = "SELECT '𝄞' AS x -- not passed";
-	struct gcall g = {G_NATIVESQL, r->dbc, SQL_HANDLE_DBC, 0, 0, NULL, SQL_NTS};
+	struct gcall g = {G_NATIVESQL, r->dbc, SQL_HANDLE_DBC, 0, 0, NULL, SQL_NTS, 0};
 	SQLWCHAR in[256];
 	size_t i;
 
+	/*
+	 * sqliteodbc's SQLNativeSql writes a NUL into its input at
+	 * BufferLength - 1, and unixODBC's copy of the input for an ANSI
+	 * driver holds 4 bytes per character: a larger buffer corrupts the
+	 * driver manager's heap on the direct DSN.
+	 */
+	g.in = in;
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		u8_to_w(sql[i], strlen(sql[i]), in, 256);
-		g.in = in;
+		g.big = 4 * (int)u8_to_w(sql[i], strlen(sql[i]), in, 256);
 		check_string(r, &g, 0, NULL, "SQLNativeSqlW(\"%s\")", sql[i]);
 	}
 	/* Outside the BMP: no escape in it, so the driver returns it as is. */
-	u8_to_w(clef, strlen(clef), in, 256);
+	g.big = 4 * (int)u8_to_w(clef, strlen(clef), in, 256);
 	check_string(r, &g, 0, clef, "SQLNativeSqlW(\"%s\")", clef);
 	/* An input length in characters: a surrogate pair counts two. */
 	u8_to_w(cut, strlen(cut), in, 256);
 	g.inlen = 16;
+	g.big = 4 * 16;
 	check_string(r, &g, 0, "SELECT '𝄞' AS x", "SQLNativeSqlW(\"SELECT '𝄞' AS x ...\", 16)");
 }
 
@@ -656,7 +672,7 @@ static void script_columns(struct run *r, SQLHSTMT st, int ncols, const char *ta
 		{SQL_DESC_LENGTH, "SQL_DESC_LENGTH", 0},
 		{SQL_DESC_NULLABLE, "SQL_DESC_NULLABLE", 0},
 	};
-	struct gcall g = {G_DESCRIBECOL, st, SQL_HANDLE_STMT, 0, 0, NULL, 0};
+	struct gcall g = {G_DESCRIBECOL, st, SQL_HANDLE_STMT, 0, 0, NULL, 0, 0};
 	SQLHDESC ird = SQL_NULL_HDESC;
 	SQLRETURN rc;
 	size_t i;
@@ -719,7 +735,7 @@ static void script_statements(struct run *r)
 	SQLHSTMT st = stmt_new(r);
 	SQLSMALLINT ncols = 0;
 	SQLRETURN rc;
-	struct gcall g = {G_DESCRIBECOL, st, SQL_HANDLE_STMT, 2, 0, NULL, 0};
+	struct gcall g = {G_DESCRIBECOL, st, SQL_HANDLE_STMT, 2, 0, NULL, 0, 0};
 	struct ob *o;
 
 	rc = SQLExecDirectW(st, W(q1), SQL_NTS);
@@ -771,7 +787,7 @@ static void script_statements(struct run *r)
 static void script_cursor_names(struct run *r)
 {
 	SQLHSTMT st = stmt_new(r);
-	struct gcall g = {G_CURSORNAME, st, SQL_HANDLE_STMT, 0, 0, NULL, 0};
+	struct gcall g = {G_CURSORNAME, st, SQL_HANDLE_STMT, 0, 0, NULL, 0, 0};
 	SQLRETURN rc;
 
 	/* The default name may hold an address: it is only checked for
@@ -827,7 +843,7 @@ static void script_catalog(struct run *r)
 static void script_diag(struct run *r)
 {
 	SQLHSTMT st = stmt_new(r);
-	struct gcall g = {G_DIAGREC, st, SQL_HANDLE_STMT, 1, 0, NULL, 0};
+	struct gcall g = {G_DIAGREC, st, SQL_HANDLE_STMT, 1, 0, NULL, 0, 0};
 	SQLRETURN rc;
 
 	rc = SQLExecDirectW(st, W("SELECT * FROM cs_no_such_table_grüße"), SQL_NTS);
@@ -838,6 +854,56 @@ static void script_diag(struct run *r)
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
+/* A value read back through an ODBC 2 option function. */
+static void check_option(struct run *r, SQLRETURN rc, SQLULEN v, SQLSMALLINT type, SQLHANDLE h, const char *what)
+{
+	ob_rc(r, rc, type, h, what)->num[0] = SQL_SUCCEEDED(rc) ? (SQLLEN)v : -999;
+}
+
+/*
+ * The ODBC 2 entry points (compat.c): unixODBC passes them to a driver
+ * that has them, so through credshim they reach compat.c.
+ */
+static void script_odbc2(struct run *r)
+{
+	SQLHSTMT st = stmt_new(r);
+	struct gcall g = {G_COLATTRS, st, SQL_HANDLE_STMT, 2, SQL_COLUMN_NAME, NULL, 0, 0};
+	SQLULEN v;
+	SQLRETURN rc;
+
+	v = 0;
+	rc = SQLGetConnectOptionW(r->dbc, SQL_AUTOCOMMIT, &v);
+	check_option(r, rc, v, SQL_HANDLE_DBC, r->dbc, "SQLGetConnectOptionW(SQL_AUTOCOMMIT)");
+	rc = SQLSetConnectOptionW(r->dbc, SQL_AUTOCOMMIT, SQL_AUTOCOMMIT_OFF);
+	ob_rc(r, rc, SQL_HANDLE_DBC, r->dbc, "SQLSetConnectOptionW(SQL_AUTOCOMMIT, OFF)");
+	v = 0;
+	rc = SQLGetConnectOption(r->dbc, SQL_AUTOCOMMIT, &v);
+	check_option(r, rc, v, SQL_HANDLE_DBC, r->dbc, "SQLGetConnectOption(SQL_AUTOCOMMIT)");
+	rc = SQLSetConnectOption(r->dbc, SQL_AUTOCOMMIT, SQL_AUTOCOMMIT_ON);
+	ob_rc(r, rc, SQL_HANDLE_DBC, r->dbc, "SQLSetConnectOption(SQL_AUTOCOMMIT, ON)");
+
+	rc = SQLSetStmtOption(st, SQL_MAX_ROWS, 2);
+	ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLSetStmtOption(SQL_MAX_ROWS, 2)");
+	v = 0;
+	rc = SQLGetStmtOption(st, SQL_MAX_ROWS, &v);
+	check_option(r, rc, v, SQL_HANDLE_STMT, st, "SQLGetStmtOption(SQL_MAX_ROWS)");
+	rc = SQLExecDirectW(st, W("SELECT id, txt FROM cs_fixture ORDER BY id"), SQL_NTS);
+	check_result(r, st, rc, "SQL_MAX_ROWS 2: SQLExecDirectW(all of cs_fixture)");
+	rc = SQLSetStmtOption(st, SQL_MAX_ROWS, 0);
+	ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLSetStmtOption(SQL_MAX_ROWS, 0)");
+
+	rc = SQLExecDirectW(st, W("SELECT id, txt AS \"Grüße ✓\" FROM cs_fixture WHERE id = 1"), SQL_NTS);
+	ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLExecDirectW(for SQLColAttributesW)");
+	check_string(r, &g, 0, NULL, "SQLColAttributesW(2, SQL_COLUMN_NAME)");
+	g.b = SQL_COLUMN_TYPE_NAME;
+	check_string(r, &g, 0, NULL, "SQLColAttributesW(2, SQL_COLUMN_TYPE_NAME)");
+	g.b = SQL_COLUMN_COUNT;
+	check_num(r, &g, "SQLColAttributesW(SQL_COLUMN_COUNT)");
+	g.b = SQL_COLUMN_NULLABLE;
+	check_num(r, &g, "SQLColAttributesW(1, SQL_COLUMN_NULLABLE)");
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
 static void script(struct run *r)
 {
 	script_info(r);
@@ -845,6 +911,7 @@ static void script(struct run *r)
 	script_statements(r);
 	script_cursor_names(r);
 	script_catalog(r);
+	script_odbc2(r);
 	script_diag(r);
 }
 
