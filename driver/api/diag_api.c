@@ -139,8 +139,8 @@ CS_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT type, SQLHANDLE h, SQLSMA
 }
 
 /* A field of one of credshim's own records. */
-static SQLRETURN cs_own_field(const struct cs_diag_rec *r, SQLSMALLINT field, int wide, SQLPOINTER info,
-			      SQLSMALLINT buflen, SQLSMALLINT *len)
+static SQLRETURN cs_own_field(const struct cs_diag_rec *r, const char *server, SQLSMALLINT field, int wide,
+			      SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len)
 {
 	const char *s;
 	SQLINTEGER iv;
@@ -160,8 +160,10 @@ static SQLRETURN cs_own_field(const struct cs_diag_rec *r, SQLSMALLINT field, in
 			strncmp(r->sqlstate, "01S", 3) == 0 ? "ODBC 3.0" : "ISO 9075";
 		break;
 	case SQL_DIAG_CONNECTION_NAME:
-	case SQL_DIAG_SERVER_NAME:
 		s = "";
+		break;
+	case SQL_DIAG_SERVER_NAME:
+		s = server;
 		break;
 	case SQL_DIAG_NATIVE:
 		iv = r->native;
@@ -201,7 +203,9 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 	SQLLEN n = 0;
 	SQLRETURN rc, orc;
 
-	if (!o->target || !o->drv || o->diag.drained)
+	/* Records read through SQLError are credshim's own now; the header
+	 * (row count, dynamic function) is still the target's. */
+	if (!o->target || !o->drv || (o->diag.drained && rec > 0))
 		return SQL_NO_DATA;
 	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
 	if (!fn)
@@ -233,6 +237,8 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 			       SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len, int wide)
 {
 	struct cs_handle *o = cs_diag_handle(type, h);
+	struct cs_dbc *d;
+	const char *server;
 	unsigned own;
 
 	if (!o)
@@ -254,8 +260,24 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 		return cs_target_field(o, type, 0, field, wide, info, buflen, len);
 	if (rec < 0)
 		return SQL_ERROR;
+	d = cs_handle_dbc(o);
+	server = d ? d->app_dsn : "";
 	if ((unsigned)rec <= own)
-		return cs_own_field(&o->diag.rec[rec - 1], field, wide, info, buflen, len);
+		return cs_own_field(&o->diag.rec[rec - 1], server, field, wide, info, buflen, len);
+	/* The data source of a record is the credshim DSN (as SQLGetInfo's
+	 * SQL_DATA_SOURCE_NAME), not whatever the target was told. */
+	if (field == SQL_DIAG_SERVER_NAME) {
+		SQLRETURN rc = cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own),
+					       SQL_DIAG_SQLSTATE, wide, NULL, 0, NULL);
+		SQLLEN n = 0;
+
+		if (!SQL_SUCCEEDED(rc))
+			return rc;
+		rc = cs_out_str(server, wide, info, buflen, 1, &n);
+		if (len)
+			*len = (SQLSMALLINT)n;
+		return rc;
+	}
 	return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own), field, wide, info, buflen, len);
 }
 

@@ -57,6 +57,7 @@ static SQLRETURN cs_conn_read_dsn(struct cs_dbc *d, struct cs_conn_ctx *c)
 	int r;
 
 	snprintf(d->dsn, sizeof(d->dsn), "%s", dsn && *dsn ? dsn : "(DSN-less connection)");
+	snprintf(d->app_dsn, sizeof(d->app_dsn), "%s", dsn ? dsn : "");
 	if (!dsn || !*dsn)
 		return SQL_SUCCESS;
 	r = cs_dsn_read(dsn, &c->all);

@@ -132,6 +132,8 @@ struct cs_dbc {
 	int diag_via_error;           /* the target reports diagnostics only
 					 * through SQLError (see diag_api.c) */
 	char dsn[256];                /* for messages */
+	char app_dsn[256];            /* the DSN the application connected
+					 * to, "" when DSN-less */
 };
 
 struct cs_stmt {

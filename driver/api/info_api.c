@@ -1,0 +1,48 @@
+/*
+ * info_api.c - SQLGetInfo (A and W).
+ *
+ * Every answer is the target's, except SQL_DATA_SOURCE_NAME: that is the
+ * data source the application connected to (the credshim DSN), which
+ * the target cannot know.
+ */
+#include "fntypes.h"
+#include "xstr.h"
+
+static SQLRETURN cs_get_info(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen,
+			     SQLSMALLINT *len, int wide)
+{
+	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
+	void *fn;
+	SQLLEN n = 0;
+	SQLRETURN rc;
+
+	if (!d)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(&d->h);
+	if (!d->connected)
+		return cs_not_supported(&d->h, wide ? "SQLGetInfoW" : "SQLGetInfo");
+	if (type == SQL_DATA_SOURCE_NAME) {
+		rc = cs_out_str(d->app_dsn, wide, value, buflen, 1, &n);
+		if (len)
+			*len = (SQLSMALLINT)n;
+		if (rc == SQL_SUCCESS_WITH_INFO)
+			cs_diag_add(&d->h, "01004", "String data, right truncated");
+		return rc;
+	}
+	fn = wide ? d->h.drv->w[CS_FN_SQLGetInfo] : d->h.drv->a[CS_FN_SQLGetInfo];
+	if (fn)
+		return ((cs_pfa_SQLGetInfo)fn)(d->h.target, type, value, buflen, len);
+	return cs_x_SQLGetInfo(&d->h, wide, d->h.target, type, value, buflen, len);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetInfo(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen,
+				       SQLSMALLINT *len)
+{
+	return cs_get_info(hdbc, type, value, buflen, len, 0);
+}
+
+CS_EXPORT SQLRETURN SQL_API SQLGetInfoW(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen,
+					SQLSMALLINT *len)
+{
+	return cs_get_info(hdbc, type, value, buflen, len, 1);
+}
