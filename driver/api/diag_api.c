@@ -67,7 +67,7 @@ static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLIN
 	SQLLEN n = 0;
 	SQLRETURN rc, orc;
 
-	if (!o->target || !o->drv || o->diag.drained)
+	if (!o->target || !o->drv || o->diag.drained || o->diag.hide_target)
 		return SQL_NO_DATA;
 	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
 	if (!fn)
@@ -205,7 +205,7 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 
 	/* Records read through SQLError are credshim's own now; the header
 	 * (row count, dynamic function) is still the target's. */
-	if (!o->target || !o->drv || (o->diag.drained && rec > 0))
+	if (!o->target || !o->drv || ((o->diag.drained || o->diag.hide_target) && rec > 0))
 		return SQL_NO_DATA;
 	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
 	if (!fn)
@@ -251,6 +251,8 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 
 		/* With no records of its own, credshim answers exactly as the
 		 * target does, even when the target does not know the field. */
+		if (o->diag.hide_target)
+			return cs_own_count(info, (SQLINTEGER)own);
 		if (!own && !o->diag.drained)
 			return rc == SQL_NO_DATA && !o->target ? cs_own_count(info, 0) :
 				(SQL_SUCCEEDED(rc) ? cs_own_count(info, total) : rc);

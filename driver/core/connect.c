@@ -249,6 +249,9 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 	}
 	d->connected = 1;
 	d->diag_via_error = cs_target_diag_via_error(d);
+	d->have_funcs = d->h.drv->a[CS_FN_SQLGetFunctions] &&
+		SQL_SUCCEEDED(((cs_pf_SQLGetFunctions)d->h.drv->a[CS_FN_SQLGetFunctions])(d->h.target,
+				SQL_API_ODBC3_ALL_FUNCTIONS, d->funcs));
 	if (cs_dbc_apply_attrs(d, 0) != SQL_SUCCESS)
 		rc = SQL_SUCCESS_WITH_INFO;
 	return rc;

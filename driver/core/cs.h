@@ -76,6 +76,9 @@ struct cs_diag {
 					 * own and target's together */
 	unsigned drained;             /* target's records imported (targets
 					 * read through SQLError only) */
+	unsigned hide_target;         /* the target returned SQL_SUCCESS and
+					 * credshim added a warning: records
+					 * left on the target are stale */
 };
 
 struct cs_handle {
@@ -131,6 +134,8 @@ struct cs_dbc {
 	int pam;                      /* PAM mode for the open connection */
 	int diag_via_error;           /* the target reports diagnostics only
 					 * through SQLError (see diag_api.c) */
+	int have_funcs;               /* funcs holds the target's answer */
+	SQLUSMALLINT funcs[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE];
 	char dsn[256];                /* for messages */
 	char app_dsn[256];            /* the DSN the application connected
 					 * to, "" when DSN-less */
@@ -214,6 +219,19 @@ static inline void *cs_fn_pick(const struct cs_driver *drv, enum cs_fn f,
 		return p;
 	*other = 1;
 	return wide ? drv->a[f] : drv->w[f];
+}
+
+/*
+ * Whether the target admits to function api in SQLGetFunctions.  The
+ * driver manager refuses (IM001) an ANSI call the target disowns, but
+ * not the W call it makes to credshim: credshim must refuse that one
+ * before converting it to the ANSI call.
+ */
+static inline int cs_target_admits(struct cs_handle *h, SQLUSMALLINT api)
+{
+	struct cs_dbc *d = cs_handle_dbc(h);
+
+	return !d || !d->have_funcs || SQL_FUNC_EXISTS(d->funcs, api);
 }
 
 /* env.c */

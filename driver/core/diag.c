@@ -27,6 +27,7 @@ void cs_diag_clear_slow(struct cs_handle *h)
 	h->diag.n = 0;
 	h->diag.error_cursor = 0;
 	h->diag.drained = 0;
+	h->diag.hide_target = 0;
 	h->diag.dirty = 0;
 }
 

@@ -534,6 +534,14 @@ static void diagfield_num(SQLSMALLINT ht, SQLHANDLE h, SQLSMALLINT rec, SQLSMALL
 	}
 }
 
+/* A numeric field of which only the return code is printed. */
+static void diagfield_rc(SQLSMALLINT ht, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field, const char *name)
+{
+	SQLLEN v = 0;
+
+	say("    [%d] %s -> %s", rec, name, rcname(x_diagfield(ht, h, rec, field, &v, 0, NULL)));
+}
+
 /*
  * The diagnostics of a handle field by field with SQLGetDiagField: the
  * header, then per record SQLSTATE, native error, message text and the
@@ -566,9 +574,17 @@ static void diag_fields(SQLSMALLINT ht, SQLHANDLE h)
 		diagfield_str(ht, h, (SQLSMALLINT)rec, SQL_DIAG_CONNECTION_NAME, "SQL_DIAG_CONNECTION_NAME");
 		diagfield_dsn(ht, h, (SQLSMALLINT)rec);
 		if (ht == SQL_HANDLE_STMT) {
-			diagfield_num(ht, h, (SQLSMALLINT)rec, SQL_DIAG_ROW_NUMBER, "SQL_DIAG_ROW_NUMBER", 1);
-			diagfield_num(ht, h, (SQLSMALLINT)rec, SQL_DIAG_COLUMN_NUMBER, "SQL_DIAG_COLUMN_NUMBER",
-				      0);
+			/*
+			 * Return codes only: for a record it read with the
+			 * driver's SQLError (SQLite's, whose SQLGetFunctions
+			 * denies SQLGetDiagRec), unixODBC 2.3.11 answers these
+			 * two with SQL_SUCCESS and uninitialized memory
+			 * (SQLGetDiagField.c copies ptr->diag_row_number without
+			 * looking at diag_row_number_ret), a different number
+			 * on every run.
+			 */
+			diagfield_rc(ht, h, (SQLSMALLINT)rec, SQL_DIAG_ROW_NUMBER, "SQL_DIAG_ROW_NUMBER");
+			diagfield_rc(ht, h, (SQLSMALLINT)rec, SQL_DIAG_COLUMN_NUMBER, "SQL_DIAG_COLUMN_NUMBER");
 		}
 	}
 	/* One past the last record. */
@@ -924,15 +940,29 @@ static void step_getinfo(void)
 		diags(SQL_HANDLE_DBC, g_dbc);
 	}
 
-	/* Truncation: a 10-character buffer, then none at all. */
-	tb_clear(&b);
-	len = -999;
-	rc = x_getinfo(SQL_KEYWORDS, b.u.a, (SQLSMALLINT)(10 * tch()), &len);
-	printf("SQLGetInfo(SQL_KEYWORDS, %d bytes) -> %s len=%d ", 10 * tch(), rcname(rc), len);
-	if (SQL_SUCCEEDED(rc))
-		put_t(&b);
-	putchar('\n');
-	diags(SQL_HANDLE_DBC, g_dbc);
+	/*
+	 * Truncation, in ANSI mode only: unixODBC 2.3.11's SQLGetInfoW over
+	 * an ANSI driver (psqlodbca, SQLite) hands the driver an unterminated
+	 * heap copy and writes 2 * strlen + 2 bytes into the application's
+	 * buffer whatever its length (SQLGetInfoW.c; ASan reports a
+	 * heap-buffer-overflow), so a truncated wide answer of the direct
+	 * run is undefined, nothing to compare against.
+	 */
+	if (!g_wide) {
+		static const struct info trunc[] = { INFO(SQL_DBMS_NAME, 's'), INFO(SQL_KEYWORDS, 's') };
+		static const SQLSMALLINT sizes[] = { 5, 10 };
+
+		for (k = 0; k < 2; k++) {
+			tb_clear(&b);
+			len = -999;
+			rc = x_getinfo(trunc[k].id, b.u.a, sizes[k], &len);
+			printf("SQLGetInfo(%s, %d bytes) -> %s len=%d ", trunc[k].name, sizes[k], rcname(rc), len);
+			if (SQL_SUCCEEDED(rc))
+				put_t(&b);
+			putchar('\n');
+			diags(SQL_HANDLE_DBC, g_dbc);
+		}
+	}
 	len = -999;
 	rc = x_getinfo(SQL_DBMS_NAME, NULL, 0, &len);
 	say("SQLGetInfo(SQL_DBMS_NAME, NULL buffer) -> %s len=%d", rcname(rc), len);

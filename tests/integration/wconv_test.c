@@ -29,6 +29,10 @@
  *
  * Needs the environment of tests/run.sh (ODBCSYSINI, ODBCINI, the
  * sqlite/cs_sqlite and pg_a/cs_pg_a DSNs); fails without it.
+ *
+ *   wconv_test                      both pairs
+ *   wconv_test <direct> <credshim>  one pair of DSNs
+ *   WCONV_VERBOSE=1                 print both results of each NOTE too
  */
 #include <locale.h>
 #include <stdarg.h>
@@ -170,6 +174,7 @@ struct run {
 };
 
 static SQLWCHAR g_buf[BUF_CAP];
+static int g_verbose; /* WCONV_VERBOSE=1: print both results of each NOTE */
 
 static struct ob *ob_new(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static struct ob *ob_new(struct run *r, const char *fmt, ...)
@@ -798,6 +803,9 @@ static void script_cursor_names(struct run *r)
 	rc = SQLSetCursorNameW(st, W("cur_grüße_✓"), SQL_NTS);
 	ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLSetCursorNameW(\"cur_grüße_✓\", SQL_NTS)");
 	check_string(r, &g, 0, NULL, "SQLGetCursorNameW(\"cur_grüße_✓\")");
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	/* A statement of its own: psqlODBC leaks a cursor name replaced. */
+	g.h = st = stmt_new(r);
 	rc = SQLSetCursorNameW(st, W("cur_𝄞_clef_and_more"), 11);
 	ob_want(ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLSetCursorNameW(\"cur_𝄞_clef_and_more\", 11)"),
 		SQL_SUCCESS, NULL);
@@ -1135,8 +1143,10 @@ static void compare(const struct run *d, const struct run *s, struct tally *t)
 			printf("NOTE %s: %s: the direct result breaks ODBC (", d->dsn, od->what);
 			p_print(pd);
 			printf("); credshim's does not\n");
-			ob_print(s->dsn, os);
-			ob_print(d->dsn, od);
+			if (g_verbose) {
+				ob_print(s->dsn, os);
+				ob_print(d->dsn, od);
+			}
 			t->notes++;
 		}
 	}
@@ -1169,6 +1179,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wconv_test: ODBCINI/ODBCSYSINI are not set; run it through tests/run.sh\n");
 		return 2;
 	}
+	g_verbose = getenv("WCONV_VERBOSE") && strcmp(getenv("WCONV_VERBOSE"), "1") == 0;
 	/* unixODBC converts with iconv from the locale's codeset. */
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		fprintf(stderr, "wconv_test: no C.UTF-8 locale; the direct results will differ\n");

@@ -63,7 +63,8 @@ cs_write_build_file() {
 
 # What the client programs and target drivers get wrong on their own:
 # iusql 2.3.11 strncpy()s a buffer onto itself and leaks its line buffer;
-# sqliteodbc leaks in SQLConnect (through libodbcinst, unloaded by then).
+# sqliteodbc leaks in SQLConnect (through libodbcinst, unloaded by then);
+# psqlODBC 13.02 leaks a block when SQLExecute fails (e.g. 42P01).
 CS_ASAN_SUPPRESSIONS='interceptor_via_lib:iusql'
 CS_VALGRIND_SUPPRESSIONS='{
    iusql-strncpy-overlap
@@ -85,6 +86,15 @@ CS_VALGRIND_SUPPRESSIONS='{
    fun:*alloc
    ...
    obj:*/libsqlite3odbc*.so
+}
+{
+   psqlodbc-failed-execute-leak
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   obj:*/psqlodbc*.so
+   ...
+   fun:SQLExecute
 }'
 
 # Runs an ODBC client program (isql, python3 ...) that may load the driver,
