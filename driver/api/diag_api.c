@@ -147,6 +147,11 @@ static SQLRETURN cs_own_field(const struct cs_diag_rec *r, const char *server, S
 	SQLLEN n = 0;
 	SQLRETURN rc;
 
+	/* A record read through SQLError has only these fields, as when
+	 * the driver manager reads it that way itself. */
+	if (r->via_error && field != SQL_DIAG_SQLSTATE && field != SQL_DIAG_MESSAGE_TEXT &&
+	    field != SQL_DIAG_NATIVE && field != SQL_DIAG_ROW_NUMBER && field != SQL_DIAG_COLUMN_NUMBER)
+		return SQL_ERROR;
 	switch (field) {
 	case SQL_DIAG_SQLSTATE:
 		s = r->sqlstate;
