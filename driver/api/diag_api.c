@@ -208,9 +208,7 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 	SQLLEN n = 0;
 	SQLRETURN rc, orc;
 
-	/* Records read through SQLError are credshim's own now; the header
-	 * (row count, dynamic function) is still the target's. */
-	if (!o->target || !o->drv || ((o->diag.drained || o->diag.hide_target) && rec > 0))
+	if (!o->target || !o->drv || (o->diag.hide_target && rec > 0))
 		return SQL_NO_DATA;
 	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
 	if (!fn)
@@ -285,6 +283,11 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 			*len = (SQLSMALLINT)n;
 		return rc;
 	}
+	/* Past the records read through SQLError the driver manager would
+	 * ask the target itself, with the record number unchanged. */
+	if (o->diag.drained)
+		return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)o->diag.drain_base), field,
+				       wide, info, buflen, len);
 	return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own), field, wide, info, buflen, len);
 }
 

@@ -57,9 +57,10 @@
 		cs_pf_##name fn;                                                \
 		cs_diag_reset(o);                                               \
 		if (!o->drv || !(fn = (cs_pf_##name)cs_fn_pick(o->drv,          \
-				CS_FN_##name, wide, &other)) ||                 \
-		    (wide && other && !cs_target_admits(o, api)))              \
+				CS_FN_##name, wide, &other)))                   \
 			return cs_not_supported(o, #name);                      \
+		if (wide && other && !cs_target_admits(o, api))                 \
+			return cs_disowned(o);                                  \
 		return fn args;                                                 \
 	}                                                                       \
 	CS_EXPORT SQLRETURN SQL_API name params                                 \
@@ -118,7 +119,7 @@
 		if ((fn = (cs_pfw_##name)o->drv->w[CS_FN_##name]))              \
 			return fn args;                                         \
 		if (!cs_target_admits(o, api))                                  \
-			return cs_not_supported(o, #name "W");                  \
+			return cs_disowned(o);                                  \
 		return cs_x_##name(o, 1, CS_XARGS args);                        \
 	}                                                                       \
 	CS_EXPORT SQLRETURN SQL_API name##W params                              \

@@ -33,7 +33,7 @@ static SQLRETURN cs_get_info(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, 
 	if (fn)
 		return ((cs_pfa_SQLGetInfo)fn)(d->h.target, type, value, buflen, len);
 	if (wide && !cs_target_admits(&d->h, SQL_API_SQLGETINFO))
-		return cs_not_supported(&d->h, "SQLGetInfoW");
+		return cs_disowned(&d->h);
 	return cs_x_SQLGetInfo(&d->h, wide, d->h.target, type, value, buflen, len);
 }
 

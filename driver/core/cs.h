@@ -77,6 +77,7 @@ struct cs_diag {
 					 * own and target's together */
 	unsigned drained;             /* target's records imported (targets
 					 * read through SQLError only) */
+	unsigned drain_base;          /* own records before the import */
 	unsigned hide_target;         /* the target returned SQL_SUCCESS and
 					 * credshim added a warning: records
 					 * left on the target are stale */
@@ -194,6 +195,7 @@ CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate,
 CS_HIDDEN void cs_diag_import(struct cs_handle *h, struct cs_driver *drv,
 			      SQLSMALLINT type, SQLHANDLE th);
 CS_HIDDEN SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn);
+CS_HIDDEN SQLRETURN cs_disowned(struct cs_handle *h);
 /* The connection a handle belongs to (NULL for an environment). */
 CS_HIDDEN struct cs_dbc *cs_handle_dbc(struct cs_handle *h);
 /* Imports the target's records through its SQLError when the connection

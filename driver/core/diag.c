@@ -68,6 +68,18 @@ SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate, const char *fmt
 	return SQL_ERROR;
 }
 
+/*
+ * A W call that unixODBC makes to credshim for a function the target
+ * disowns in SQLGetFunctions.  Talking to the target directly, the driver
+ * manager itself would refuse the call with this record; credshim gives
+ * the application the same one, so it cannot tell the difference.
+ */
+SQLRETURN cs_disowned(struct cs_handle *h)
+{
+	cs_diag_push(h, "IM001", 0, strdup("[unixODBC][Driver Manager]Driver does not support this function"));
+	return SQL_ERROR;
+}
+
 SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn)
 {
 	if (!h->drv)
@@ -157,6 +169,7 @@ void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type)
 	else
 		return;
 	h->diag.drained = 1;
+	h->diag.drain_base = h->diag.n;
 	h->diag.dirty = 1;
 	for (i = 0; i < CS_DIAG_MAX; i++) {
 		SQLCHAR state[6] = "", text[SQL_MAX_MESSAGE_LENGTH * 2];

@@ -405,10 +405,8 @@ static void test_handles(void)
 		ok = 0;
 	}
 	result(ok, "SQLDisconnect with three statements (one with an open cursor) and a descriptor allocated");
-	/* The freed statement handle is no longer valid. */
-	rc = SQLExecDirect(st[2], (SQLCHAR *)"SELECT 1", SQL_NTS);
-	result(rc == SQL_INVALID_HANDLE, "a statement freed by SQLDisconnect answers SQL_INVALID_HANDLE (got %d)",
-	       (int)rc);
+	/* (The statement handles are gone now: using one is undefined in
+	 * the driver manager itself, which reads the freed memory.) */
 
 	ok = SQL_SUCCEEDED(connect_dsn(dbc, "cs_pg_w", 0)) && query_int(dbc, "SELECT 40 + 2", 0) == 42;
 	result(ok, "reconnect the same connection handle and query");

@@ -126,6 +126,7 @@ cs_client() {
     supp=$(cs_write_build_file valgrind.supp "$CS_VALGRIND_SUPPRESSIONS")
     PYTHONMALLOC=malloc timeout --foreground "$((secs * 5))" \
       valgrind -q --error-exitcode=99 --leak-check="$leaks" --errors-for-leak-kinds=definite \
+        --keep-debuginfo=yes \
         --show-leak-kinds=definite --suppressions="$supp" "$@"
   else
     timeout --foreground "$secs" "$@"
