@@ -147,11 +147,6 @@ static SQLRETURN cs_own_field(const struct cs_diag_rec *r, const char *server, S
 	SQLLEN n = 0;
 	SQLRETURN rc;
 
-	/* A record read through SQLError has only these fields, as when
-	 * the driver manager reads it that way itself. */
-	if (r->via_error && field != SQL_DIAG_SQLSTATE && field != SQL_DIAG_MESSAGE_TEXT &&
-	    field != SQL_DIAG_NATIVE && field != SQL_DIAG_ROW_NUMBER && field != SQL_DIAG_COLUMN_NUMBER)
-		return SQL_ERROR;
 	switch (field) {
 	case SQL_DIAG_SQLSTATE:
 		s = r->sqlstate;
@@ -267,13 +262,33 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 		return SQL_ERROR;
 	d = cs_handle_dbc(o);
 	server = d ? d->app_dsn : "";
+	/*
+	 * Records read through SQLError: the driver manager, reading such a
+	 * target itself, keeps only the SQLSTATE, native error and text (its
+	 * other string fields answer SQL_ERROR), and sends a record number
+	 * past them to the target's SQLGetDiagField, shifted by their count.
+	 */
+	if (o->diag.drained && (unsigned)rec > o->diag.drain_base) {
+		if ((unsigned)rec > own)
+			return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own), field, wide, info,
+					       buflen, len);
+		switch (field) {
+		case SQL_DIAG_CLASS_ORIGIN:
+		case SQL_DIAG_SUBCLASS_ORIGIN:
+		case SQL_DIAG_CONNECTION_NAME:
+		case SQL_DIAG_SERVER_NAME:
+			return SQL_ERROR;
+		}
+	}
 	if ((unsigned)rec <= own)
 		return cs_own_field(&o->diag.rec[rec - 1], server, field, wide, info, buflen, len);
 	/* The data source of a record is the credshim DSN (as SQLGetInfo's
 	 * SQL_DATA_SOURCE_NAME), not whatever the target was told. */
 	if (field == SQL_DIAG_SERVER_NAME) {
+		SQLWCHAR probe[16];
+		SQLSMALLINT plen = 0;
 		SQLRETURN rc = cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own),
-					       SQL_DIAG_SQLSTATE, wide, NULL, 0, NULL);
+					       SQL_DIAG_SQLSTATE, wide, probe, sizeof(probe), &plen);
 		SQLLEN n = 0;
 
 		if (!SQL_SUCCEEDED(rc))
@@ -283,11 +298,6 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 			*len = (SQLSMALLINT)n;
 		return rc;
 	}
-	/* Past the records read through SQLError the driver manager would
-	 * ask the target itself, with the record number unchanged. */
-	if (o->diag.drained)
-		return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)o->diag.drain_base), field,
-				       wide, info, buflen, len);
 	return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own), field, wide, info, buflen, len);
 }
 

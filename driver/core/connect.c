@@ -257,14 +257,18 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 	return rc;
 }
 
-/* The output connection string: the application's keys, without secrets
- * and, in PAM mode, without any UID/PWD it passed (they were ignored). */
+/*
+ * The output connection string: the application's keys, never a secret
+ * (PWD, PamToken) and, in PAM mode, no UID either (it was ignored).  An
+ * application that reconnects from it in pass-through mode supplies its
+ * password again, as it would after a prompt.
+ */
 static int cs_out_skip(const char *key, void *ctx)
 {
 	const struct cs_key *k = cs_conf_find(key);
 	const int *pam = ctx;
 
-	if (k && (k->flags & CS_KF_SECRET) && (*pam || k != &cs_keys[CS_K_PWD]))
+	if (k && (k->flags & CS_KF_SECRET))
 		return 1;
 	return *pam && k == &cs_keys[CS_K_UID];
 }

@@ -64,7 +64,6 @@ enum cs_kind { CS_KIND_ENV = 1, CS_KIND_DBC, CS_KIND_STMT, CS_KIND_DESC };
 /* One diagnostic record raised by credshim itself. */
 struct cs_diag_rec {
 	char sqlstate[6];
-	int via_error;                /* read from a target's SQLError */
 	SQLINTEGER native;
 	char *msg;                    /* UTF-8, starts with "[credshim]" */
 };

@@ -48,7 +48,6 @@ static void cs_diag_push(struct cs_handle *h, const char *sqlstate, SQLINTEGER n
 	}
 	snprintf(d->rec[d->n].sqlstate, sizeof(d->rec[d->n].sqlstate), "%s", sqlstate);
 	d->rec[d->n].native = native;
-	d->rec[d->n].via_error = 0;
 	d->rec[d->n].msg = msg;
 	d->n++;
 	d->dirty = 1;
@@ -183,10 +182,7 @@ void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type)
 		if (!SQL_SUCCEEDED(rc))
 			break;
 		msg = strdup((char *)text);
-		if (msg) {
+		if (msg)
 			cs_diag_push(h, (char *)state, native, msg);
-			if (h->diag.n && h->diag.rec[h->diag.n - 1].msg == msg)
-				h->diag.rec[h->diag.n - 1].via_error = 1;
-		}
 	}
 }

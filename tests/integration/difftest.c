@@ -1575,7 +1575,7 @@ static void step_descriptors(void)
 	SQLHSTMT s;
 	SQLHDESC ird, ard, ard2, apd, ipd, ird2, expl = SQL_NULL_HDESC, copy = SQL_NULL_HDESC;
 	SQLINTEGER id = 0;
-	SQLLEN id_ind = 0, v_ind = 0, dlen = 0;
+	SQLLEN id_ind = 0, v_ind = 0;
 	char v[64];
 	SQLPOINTER p;
 	SQLRETURN rc;
@@ -1687,9 +1687,7 @@ static void step_descriptors(void)
 		    x_setstmtattr(s, SQL_ATTR_APP_ROW_DESC, SQL_NULL_HDESC, SQL_IS_POINTER), SQL_HANDLE_STMT, s);
 		ard2 = get_desc(s, SQL_ATTR_APP_ROW_DESC, "SQL_ATTR_APP_ROW_DESC");
 		say("  back to the implicit ARD: %s", ard2 == ard ? "yes" : "no");
-		dlen = -999;
 		descfield_num(ard2, 0, SQL_DESC_COUNT, "SQL_DESC_COUNT", 2);
-		(void)dlen;
 		if (copy)
 			chk("SQLFreeHandle(DESC copy)", SQLFreeHandle(SQL_HANDLE_DESC, copy), 0, NULL);
 		chk("SQLFreeHandle(DESC)", SQLFreeHandle(SQL_HANDLE_DESC, expl), 0, NULL);
@@ -1748,14 +1746,12 @@ static void step_errors(void)
 {
 	char sql[512];
 	SQLHSTMT s;
-	SQLRETURN rc;
 
 	say("== errors");
 	s = new_stmt();
 	say("-- missing table");
-	rc = exec_show(s, "SELECT * FROM cs_no_such_table_here");
+	exec_show(s, "SELECT * FROM cs_no_such_table_here");
 	diag_fields(SQL_HANDLE_STMT, s);
-	(void)rc;
 	say("-- syntax error");
 	exec_show(s, "SELEC 1 FROM");
 	diag_fields(SQL_HANDLE_STMT, s);
@@ -1856,7 +1852,7 @@ static void stmtattr_num(SQLHSTMT s, const char *name, SQLINTEGER attr)
  * SQLGetCursorName.  A name the driver generated may hold the statement's
  * address (SQLite: "CUR_" + pointer), different on every run: only names
  * this script set (they start with "dt_") are printed, any other is shown
- * as "(a generated name)" with its length.
+ * as "(a generated name)" (its length is printed either way).
  */
 static void cursor_name(SQLHSTMT s, SQLSMALLINT cap)
 {

@@ -197,7 +197,8 @@ class Pam:
                 "tls_failures", "faults_fired", "requests_total",
                 "refused_connections", "client_gone", "undone_checkouts")
 
-    def __init__(self, config, pg, minute_seconds, grace, strict_fields, log):
+    def __init__(self, config, pg, minute_seconds, grace, strict_fields, log,
+                 expose_passwords=False):
         self.lock = threading.Lock()
         self.pg = pg
         self.minute_seconds = minute_seconds
@@ -219,6 +220,10 @@ class Pam:
         self.ring = collections.deque(maxlen=RING_SIZE)
         self.stop = threading.Event()
         self.started = time.time()
+        # --expose-passwords (tests only): id -> (account, password) of the
+        # last RING_SIZE real checkouts, served by GET /_mock/issued.
+        self.expose_passwords = expose_passwords
+        self.issued = collections.OrderedDict()
 
     # ---- helpers -------------------------------------------------------
     def bump(self, name, n=1):
@@ -317,6 +322,10 @@ class Pam:
         with self.lock:
             self.outstanding[rid] = co
             self.counters["checkouts"] += 1
+            if self.expose_passwords:
+                self.issued[rid] = (account, password)
+                while len(self.issued) > RING_SIZE:
+                    self.issued.popitem(last=False)
         self.log.log("checkout id=%s runHost=%s account=%s duration=%s" %
                      (rid, printable(runhost), printable(account), duration))
         return 200, "OK", co, password
@@ -355,6 +364,10 @@ class Pam:
             self.counters["client_gone"] += 1
         self.log.log("checkout id=%s undone: client gone" % co.id)
         self._release(co, "undone_checkouts")
+
+    def issued_list(self):
+        with self.lock:
+            return [{"id": rid, "account": a, "passwd": p} for rid, (a, p) in self.issued.items()]
 
     def checkin_all(self, kind="forced_checkins"):
         with self.lock:
@@ -851,8 +864,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, pam.state())
         if path == "/_mock/health" and method == "GET":
             return self.send_json(200, {"ok": True})
+        if path == "/_mock/issued" and method == "GET":
+            if not pam.expose_passwords:
+                return self.send_json(404, {"error": "start the mock with --expose-passwords"})
+            return self.send_json(200, {"issued": pam.issued_list()})
         if method != "POST":
-            return self.send_json(404 if path not in ("/_mock/state", "/_mock/health", "/_mock/fault",
+            return self.send_json(404 if path not in ("/_mock/state", "/_mock/health", "/_mock/issued",
+                                                      "/_mock/fault",
                                                       "/_mock/reset", "/_mock/checkin-all")
                                   else 405, {"error": "not found or wrong method"})
         if path == "/_mock/reset":
@@ -1059,6 +1077,8 @@ def main(argv=None):
     ap.add_argument("--idle-timeout", type=float, default=30.0,
                     help="close idle keep-alive connections after this many seconds")
     ap.add_argument("--log", help="request log file (no tokens, no passwords)")
+    ap.add_argument("--expose-passwords", action="store_true",
+                    help="tests only: serve the passwords of recent checkouts at GET /_mock/issued")
     ap.add_argument("--verbose", action="store_true", help="also log to stderr")
     a = ap.parse_args(argv)
 
@@ -1091,7 +1111,8 @@ def main(argv=None):
     pg = None
     if a.pg_host:
         pg = Pg(a.pg_host, a.pg_port, a.pg_admin, a.pg_database, a.psql, a.pg_plaintext, log=log)
-    pam = Pam(cfg, pg, a.minute_seconds, a.grace_seconds, a.strict_fields, log)
+    pam = Pam(cfg, pg, a.minute_seconds, a.grace_seconds, a.strict_fields, log,
+              a.expose_passwords)
     if pg is not None and not a.no_initial_rotate:
         errs = pam.rotate_all_accounts()
         if errs:

@@ -97,6 +97,11 @@ class MockPam:
     def outstanding(self):
         return self.state()["outstanding"]
 
+    def issued(self):
+        """Passwords of recent checkouts (mock started with --expose-passwords):
+        a list of {id, account, passwd}."""
+        return self._control("GET", "/_mock/issued")["issued"]
+
     def wait_until(self, pred, timeout=5.0, interval=0.05):
         """Poll state() until pred(state) is true; returns the state or raises."""
         deadline = time.monotonic() + timeout

@@ -591,6 +591,31 @@ def t_plain_http_and_cli():
     check(r.returncode != 0, "missing config -> error")
 
 
+def t_expose_passwords():
+    st, _, data = call("GET", "/_mock/issued", token=None)
+    check(st == 404, "/_mock/issued is 404 without --expose-passwords (got %d)" % st)
+    pf = os.path.join(E.dir, "port-expose")
+    p, port = start_mock(["--config", E.cfg, "--tls-cert", os.path.join(E.dir, "server.pem"),
+                          "--tls-key", os.path.join(E.dir, "server.key"), "--expose-passwords",
+                          "--log", os.path.join(E.dir, "mock-expose.log")], pf)
+    try:
+        mp = mockpam_client.MockPam("https://127.0.0.1:%d" % port, os.path.join(E.dir, "ca.pem"))
+        st, j = mp.checkout(TOK, "pgapp")
+        rid, pw = j["CheckOut"]["Request"]["id"], j["CheckOut"]["passwd"]
+        mp.fault("http500", on="checkout")
+        mp.checkout(TOK, "pgapp")
+        got = mp.issued()
+        check(got == [{"id": rid, "account": j["CheckOut"]["account"], "passwd": pw}],
+              "/_mock/issued lists the real checkout only (got %d entries)" % len(got))
+        mp.checkin(TOK, rid, "pgapp")
+        check([e["id"] for e in mp.issued()] == [rid], "/_mock/issued keeps checked-in entries")
+    finally:
+        p.terminate()
+        p.wait(5)
+    with open(os.path.join(E.dir, "mock-expose.log")) as fh:
+        check(pw not in fh.read(), "exposed password not in the log")
+
+
 def main():
     E.dir = tempfile.mkdtemp(prefix="mockpam-test-")
     deadline_timer = threading.Timer(55, lambda: (print("FAIL: global timeout", flush=True),
@@ -615,7 +640,7 @@ def main():
                   t_access_denied, t_pool_exhaustion, t_concurrent_checkouts, t_durations,
                   t_bad_bodies, t_auto_checkin, t_checkin_all_and_reset, t_keepalive,
                   t_faults_checkout, t_faults_checkin_and_counts, t_secrets_not_logged,
-                  t_plain_http_and_cli):
+                  t_plain_http_and_cli, t_expose_passwords):
             test(t)
         if E.proc.poll() is not None:
             check(False, "mock still running at the end (exited %s): %s"
