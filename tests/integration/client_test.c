@@ -628,7 +628,7 @@ static void test_dsnless(void)
 	const char *pw = env_or("CS_PG_PASSWORD", "");
 	SQLHENV env = env_new();
 	SQLHDBC dbc = SQL_NULL_HDBC;
-	char conn[1024], out[1024], small[16];
+	char conn[1024], out[1024], again[1100], small[16];
 	SQLWCHAR wconn[1024], wout[1024], wsmall[8];
 	SQLSMALLINT outlen = -1, smalllen = -1;
 	struct kv kv;
@@ -684,8 +684,10 @@ static void test_dsnless(void)
 	}
 	SQLDisconnect(dbc);
 
-	/* The output string connects again. */
-	rc = connect_str(dbc, out, 0);
+	/* The output string connects again once the password is added. */
+	snprintf(again, sizeof(again), "%s", out);
+	conn_add(again, sizeof(again), "PWD", pw);
+	rc = connect_str(dbc, again, 0);
 	result(SQL_SUCCEEDED(rc) && query_int(dbc, "SELECT 1", 0) == 1, "the output connection string connects again");
 	if (SQL_SUCCEEDED(rc))
 		SQLDisconnect(dbc);

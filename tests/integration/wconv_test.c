@@ -796,20 +796,25 @@ static void script_cursor_names(struct run *r)
 	SQLHSTMT st = stmt_new(r);
 	struct gcall g = {G_CURSORNAME, st, SQL_HANDLE_STMT, 0, 0, NULL, 0, 0};
 	SQLRETURN rc;
+	int named;
 
 	/* The default name may hold an address: it is only checked for
 	 * consistency with itself. */
 	check_string(r, &g, 1, NULL, "SQLGetCursorNameW(default)");
+	/* SQLite disowns SQLSetCursorName in SQLGetFunctions: the driver
+	 * manager answers IM001 directly, and so must credshim; the names
+	 * read back are then the generated ones. */
 	rc = SQLSetCursorNameW(st, W("cur_grüße_✓"), SQL_NTS);
+	named = SQL_SUCCEEDED(rc);
 	ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLSetCursorNameW(\"cur_grüße_✓\", SQL_NTS)");
-	check_string(r, &g, 0, NULL, "SQLGetCursorNameW(\"cur_grüße_✓\")");
+	check_string(r, &g, !named, NULL, "SQLGetCursorNameW(\"cur_grüße_✓\")");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	/* A statement of its own: psqlODBC leaks a cursor name replaced. */
 	g.h = st = stmt_new(r);
 	rc = SQLSetCursorNameW(st, W("cur_𝄞_clef_and_more"), 11);
 	ob_want(ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLSetCursorNameW(\"cur_𝄞_clef_and_more\", 11)"),
-		SQL_SUCCESS, NULL);
-	check_string(r, &g, 0, "cur_𝄞_clef", "SQLGetCursorNameW(\"cur_𝄞_clef\")");
+		named ? SQL_SUCCESS : SQL_ERROR, NULL);
+	check_string(r, &g, !named, named ? "cur_𝄞_clef" : NULL, "SQLGetCursorNameW(\"cur_𝄞_clef\")");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
