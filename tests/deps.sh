@@ -1,18 +1,53 @@
 #!/usr/bin/env bash
-# Installs what credshim's build and test suite need on a fresh Debian 12.
-# Quick no-op when every package is already installed, so tests/run.sh can
-# call it on every run.  Needs root, or sudo.
+# Installs the Debian 12 packages of tests/packages.txt: all of them, or
+# those serving one of the uses named on the command line.  A quick no-op
+# when every one is installed already, so tests/run.sh can call it on every
+# run.  Needs root, or sudo.
+#
+#   tests/deps.sh                     everything (build, demo and tests)
+#   tests/deps.sh build runtime       only the packages of these uses
+#   tests/deps.sh --list [USE...]     print the package names, install nothing
 set -euo pipefail
 
-CS_DEPS=(
-  build-essential cmake pkg-config
-  unixodbc unixodbc-dev odbcinst odbc-postgresql libsqliteodbc sqlite3
-  postgresql
-  libcurl4-openssl-dev libcjson-dev
-  python3-pyodbc python3-psycopg2
-  valgrind openssl ca-certificates curl
-  clang libclang-rt-14-dev
-)
+CS_DEPS_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/packages.txt"
+CS_DEPS_USES=(build runtime demo pgserver test)
+CS_DEPS=()
+
+cs_deps_die() {
+  echo "deps.sh: $*" >&2
+  exit 1
+}
+
+# Fills CS_DEPS with the packages serving any of the given uses (every
+# package when none is given), checking each line of packages.txt.
+cs_deps_read() {
+  local want=("$@") use line pkg known u n=0
+  local -a uses
+  [[ -r "$CS_DEPS_FILE" ]] || cs_deps_die "cannot read $CS_DEPS_FILE"
+  for use in "${want[@]}"; do
+    [[ " ${CS_DEPS_USES[*]} " == *" $use "* ]] ||
+      cs_deps_die "unknown use '$use' (known: ${CS_DEPS_USES[*]})"
+  done
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    n=$((n + 1))
+    line="${line%%#*}"
+    read -r pkg line <<<"$line" || true
+    [[ -n "$pkg" ]] || continue
+    read -ra uses <<<"$line"
+    [[ ${#uses[@]} -gt 0 ]] || cs_deps_die "$CS_DEPS_FILE:$n: $pkg serves no use"
+    for u in "${uses[@]}"; do
+      [[ " ${CS_DEPS_USES[*]} " == *" $u "* ]] ||
+        cs_deps_die "$CS_DEPS_FILE:$n: unknown use '$u' (known: ${CS_DEPS_USES[*]})"
+    done
+    known=0
+    [[ ${#want[@]} -eq 0 ]] && known=1
+    for use in "${want[@]}"; do
+      [[ " ${uses[*]} " == *" $use "* ]] && known=1
+    done
+    [[ "$known" == 1 ]] && CS_DEPS+=("$pkg")
+  done <"$CS_DEPS_FILE"
+  [[ ${#CS_DEPS[@]} -gt 0 ]] || cs_deps_die "no package in $CS_DEPS_FILE for: ${want[*]:-all}"
+}
 
 # Prints the packages of CS_DEPS that are not installed, one a line.
 cs_deps_missing() {
@@ -26,6 +61,17 @@ cs_deps_missing() {
 }
 
 main() {
+  local list=0
+  if [[ "${1:-}" == --list ]]; then
+    list=1
+    shift
+  fi
+  cs_deps_read "$@"
+  if [[ "$list" == 1 ]]; then
+    printf '%s\n' "${CS_DEPS[@]}"
+    return 0
+  fi
+
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "deps.sh: not a Debian system (no dpkg-query/apt-get); install these by hand:" >&2
     echo "  ${CS_DEPS[*]}" >&2

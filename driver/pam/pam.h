@@ -70,6 +70,11 @@ char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id);
 /* CLOCK_MONOTONIC in milliseconds: the clock deadline_ms is read on. */
 long long cs_pam_now_ms(void);
 
+/* Fills *err (shared by both layers): SQLSTATE, HTTP status (0 for none)
+ * and "[credshim] " + the message. */
+void cs_pam_errf(struct cs_pam_err *err, const char *state, long http, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Network: POST <url>/rest/cmdctrl/Request.  0 or -1 with *err. */
 int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 		    struct cs_pam_err *err);

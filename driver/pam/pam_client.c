@@ -94,27 +94,6 @@ long long cs_pam_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void cs_pam_errf(struct cs_pam_err *err, const char *state, long http,
-			const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Fills *err: SQLSTATE, HTTP status and "[credshim] " + the message. */
-static void cs_pam_errf(struct cs_pam_err *err, const char *state, long http,
-			const char *fmt, ...)
-{
-	static const char prefix[] = "[credshim] ";
-	va_list ap;
-
-	memset(err, 0, sizeof(*err));
-	memcpy(err->sqlstate, state, sizeof(err->sqlstate) - 1);
-	err->http_status = http;
-	memcpy(err->msg, prefix, sizeof(prefix));
-	va_start(ap, fmt);
-	vsnprintf(err->msg + sizeof(prefix) - 1,
-		  sizeof(err->msg) - (sizeof(prefix) - 1), fmt, ap);
-	va_end(ap);
-}
-
 /* Copies s into dst as printable ASCII, bounded by n (NUL included). */
 static void cs_pam_printable(char *dst, size_t n, const char *s)
 {

@@ -114,13 +114,8 @@ static cJSON *cs_pam_get(const cJSON *obj, const char *name)
 	return NULL;
 }
 
-static void cs_pam_errf(struct cs_pam_err *err, const char *state, long http,
-			const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 /* Fills *err: SQLSTATE, HTTP status and "[credshim] " + the message. */
-static void cs_pam_errf(struct cs_pam_err *err, const char *state, long http,
-			const char *fmt, ...)
+void cs_pam_errf(struct cs_pam_err *err, const char *state, long http, const char *fmt, ...)
 {
 	static const char prefix[] = "[credshim] ";
 	va_list ap;
