@@ -61,10 +61,16 @@ cs_write_build_file() {
   printf '%s\n' "$file"
 }
 
-# What the client programs and target drivers get wrong on their own:
-# iusql 2.3.11 strncpy()s a buffer onto itself and leaks its line buffer;
-# sqliteodbc leaks in SQLConnect (through libodbcinst, unloaded by then);
-# psqlODBC 13.02 leaks a block when SQLExecute fails (e.g. 42P01).
+# What the client programs, the driver manager and the target drivers get
+# wrong on their own, found by running them directly (no credshim):
+#   iusql 2.3.11 strncpy()s a buffer onto itself and leaks its line buffer;
+#   sqliteodbc leaks in SQLConnect (through libodbcinst, unloaded by then);
+#   psqlODBC 13.02 leaks a block in SQLExecute when the statement fails
+#   (42P01), in SQLDriverConnect/SQLConnect when the connection fails, and
+#   in SQLBindCol when it grows its bindings;
+#   unixODBC's SQLNativeSqlW strlen()s the caller's output buffer.
+# The psqlODBC entries name the entry point, so a target handle credshim
+# fails to free (allocated under SQLAllocHandle) is still reported.
 CS_ASAN_SUPPRESSIONS='interceptor_via_lib:iusql'
 CS_VALGRIND_SUPPRESSIONS='{
    iusql-strncpy-overlap
@@ -92,9 +98,36 @@ CS_VALGRIND_SUPPRESSIONS='{
    Memcheck:Leak
    match-leak-kinds: definite
    fun:malloc
+   ...
    obj:*/psqlodbc*.so
    ...
    fun:SQLExecute
+}
+{
+   psqlodbc-failed-connect-leak
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   ...
+   obj:*/psqlodbc*.so
+   ...
+   fun:SQL*Connect*
+}
+{
+   psqlodbc-bindcol-leak
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   obj:*/psqlodbc*.so
+   ...
+   fun:SQLBindCol
+}
+{
+   unixodbc-nativesqlw-strlen
+   Memcheck:Cond
+   fun:strlen
+   obj:*/libodbc.so*
+   fun:SQLNativeSqlW
 }'
 
 # Runs an ODBC client program (isql, python3 ...) that may load the driver,
