@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# The Debian package, end to end, on this machine (ctest: package.deb):
+#   1. packaging/build-deb.sh builds credshim_*.deb in <work-dir>/build
+#   2. apt-get install -y ./credshim_*.deb; its postinst registers the driver
+#   3. odbcinst -q -d lists credshim, pointing at the packaged library
+#   4. isql connects through credshim (pass-through to SQLite3) with a DSN
+#      in a temporary ODBCINI
+#   5. apt-get remove -y credshim; its prerm unregisters the driver: the
+#      odbcinst.ini entry, the library and the templates are gone
+#
+# This changes the system (dpkg database, /etc/odbcinst.ini), so it needs
+# root or passwordless sudo, runs only when credshim is neither installed
+# nor registered beforehand (it could not put back what it found), holds
+# a lock against a second run, and removes the package on every exit path.
+#
+#   tests/package_test.sh <work-dir>
+set -euo pipefail
+
+CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/common.sh
+. "$CS_SOURCE_DIR/tests/lib/common.sh"
+
+[[ $# -eq 1 ]] || cs_die "usage: $0 <work-dir>"
+work="$1"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+# The system's ODBC configuration, not the one tests/run.sh points at.
+unset ODBCSYSINI ODBCINSTINI ODBCINI
+export DEBIAN_FRONTEND=noninteractive
+
+priv=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo -n true 2>/dev/null || cs_die "needs root or passwordless sudo (it installs a package)"
+  priv=(sudo -n)
+fi
+for p in apt-get dpkg-query odbcinst isql sqlite3 flock; do
+  command -v "$p" >/dev/null || cs_die "$p not found (run tests/deps.sh)"
+done
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+
+pkg_installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null || true)" == ii* ]]
+}
+pkg_present() {
+  [[ -n "$(dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null | tr -d ' ' || true)" &&
+     "$(dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null || true)" != un* ]]
+}
+registered() { odbcinst -q -d -n credshim >/dev/null 2>&1; }
+
+tmp=""
+we_installed=0
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  if [[ "$we_installed" == 1 ]] && pkg_present; then
+    echo "== cleanup: purging the credshim package"
+    "${priv[@]}" apt-get purge -y -q credshim >/dev/null 2>&1 ||
+      "${priv[@]}" dpkg --purge credshim >/dev/null 2>&1 || true
+  fi
+  [[ -n "$tmp" ]] && rm -rf -- "$tmp"
+  exit "$rc"
+}
+
+# One run at a time on this machine (the lock goes with the process).
+exec 9>"${TMPDIR:-/tmp}/credshim-package-test.lock"
+flock -w 600 9 || cs_die "another package test holds ${TMPDIR:-/tmp}/credshim-package-test.lock"
+
+if pkg_present; then
+  cs_die "the credshim package is installed already; remove it first (apt-get purge credshim)"
+fi
+if registered; then
+  cs_die "a driver named credshim is registered in the system odbcinst.ini already" \
+         "($(odbcinst -q -d -n credshim | grep '^Driver=' || true)); this test could not restore" \
+         "it: unregister it first (odbcinst -u -d -n credshim, or" \
+         "cmake --build <build> --target credshim-uninstall)"
+fi
+
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/credshim-pkg.XXXXXX")
+
+cs_log "build the package"
+deb=$("$CS_SOURCE_DIR/packaging/build-deb.sh" "$work/build" | tail -n 1)
+[[ -f "$deb" ]] || cs_die "no package built"
+cs_log "$deb"
+dpkg-deb -f "$deb" Package Depends | sed 's/^/   /'
+depends=$(dpkg-deb -f "$deb" Depends)
+for d in libc6 libcurl4 libcjson1 libodbcinst2 odbcinst; do
+  if [[ ",$depends," =~ [,\ ]$d[\ ,\(] ]]; then ok "Depends names $d"; else bad "Depends lacks $d: $depends"; fi
+done
+
+cs_log "apt-get install -y $deb"
+# apt-get wants a path with a slash; _apt cannot read a private build dir,
+# so the package is installed from a copy in the world-readable tmp dir.
+chmod 0755 "$tmp"
+cp "$deb" "$tmp/"
+we_installed=1
+"${priv[@]}" apt-get install -y -q --no-install-recommends "$tmp/${deb##*/}" 2>&1 |
+  grep -v '^W: Download is performed unsandboxed' | sed 's/^/   /'
+if pkg_installed; then ok "package installed"; else bad "package not installed"; fi
+
+lib=$(dpkg -L credshim | grep '/odbc/libcredshim\.so$' || true)
+if [[ -n "$lib" && -e "$lib" ]]; then ok "library at $lib"; else bad "no libcredshim.so in dpkg -L credshim"; fi
+if odbcinst -q -d | grep -qx '\[credshim\]'; then ok "odbcinst -q -d lists credshim"; else bad "odbcinst -q -d does not list credshim"; fi
+entry=$(odbcinst -q -d -n credshim 2>/dev/null || true)
+if [[ -n "$lib" ]] && grep -qx "Driver=$lib" <<<"$entry"; then
+  ok "registered Driver=$lib"
+else
+  bad "odbcinst entry does not point at the packaged library: $entry"
+fi
+for f in /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
+         /usr/share/man/man7/credshim.7; do
+  if [[ -f "$f" ]]; then ok "installed $f"; else bad "missing $f"; fi
+done
+
+cs_log "isql through credshim (pass-through to SQLite3)"
+sqlite3 "$tmp/pkg.db" "CREATE TABLE t (a integer, b text); INSERT INTO t VALUES (42, 'through credshim');"
+cat >"$tmp/odbc.ini" <<EOF
+[cs_pkg]
+Driver       = credshim
+TargetDriver = SQLite3
+Database     = $tmp/pkg.db
+EOF
+out=$(printf 'SELECT a, b FROM t\n' | ODBCINI="$tmp/odbc.ini" timeout 60 isql -b -v -d'|' cs_pkg 2>&1) || true
+sed 's/^/   /' <<<"$out"
+if grep -qx '42|through credshim' <<<"$out"; then ok "isql read the row through credshim"; else bad "isql did not read the row"; fi
+
+cs_log "apt-get remove -y credshim"
+"${priv[@]}" apt-get remove -y -q credshim 2>&1 | sed 's/^/   /'
+if pkg_installed; then bad "package still installed"; else ok "package removed"; fi
+if registered; then bad "odbcinst.ini still has credshim: $(odbcinst -q -d -n credshim | tr '\n' ' ')"; else ok "odbcinst.ini entry gone"; fi
+if [[ -n "$lib" ]] && compgen -G "${lib}*" >/dev/null; then bad "library left behind: $(echo "${lib}"*)"; else ok "library gone"; fi
+if [[ -e /usr/share/credshim ]]; then bad "/usr/share/credshim left behind"; else ok "templates gone"; fi
+
+echo "$passed passed, $failed failed"
+[[ "$failed" == 0 ]]
