@@ -43,13 +43,15 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+indent() { sed 's/^/   /'; }
 
-pkg_installed() {
-  [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null || true)" == ii* ]]
-}
+pkg_status() { dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null || true; }
+pkg_installed() { [[ "$(pkg_status)" == ii* ]]; }
+# Known to dpkg in any state but "not installed" (half-installed, config files...).
 pkg_present() {
-  [[ -n "$(dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null | tr -d ' ' || true)" &&
-     "$(dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null || true)" != un* ]]
+  local s
+  s=$(pkg_status)
+  [[ -n "${s// /}" && "$s" != un* ]]
 }
 registered() { odbcinst -q -d -n credshim >/dev/null 2>&1; }
 
@@ -91,10 +93,10 @@ cs_log "build the package"
 deb=$("$CS_SOURCE_DIR/packaging/build-deb.sh" "$work/build" | tail -n 1)
 [[ -f "$deb" ]] || cs_die "no package built"
 cs_log "$deb"
-dpkg-deb -f "$deb" Package Depends | sed 's/^/   /'
+dpkg-deb -f "$deb" Package Depends | indent
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libcurl4 libcjson1 libodbcinst2 odbcinst; do
-  if [[ ",$depends," =~ [,\ ]$d[\ ,\(] ]]; then ok "Depends names $d"; else bad "Depends lacks $d: $depends"; fi
+  if [[ ",$depends," =~ [,\ ]${d}[\ ,\(] ]]; then ok "Depends names $d"; else bad "Depends lacks $d: $depends"; fi
 done
 
 cs_log "apt-get install -y $deb"
@@ -104,7 +106,7 @@ chmod 0755 "$tmp"
 cp "$deb" "$tmp/"
 we_installed=1
 "${priv[@]}" apt-get install -y -q --no-install-recommends "$tmp/${deb##*/}" 2>&1 |
-  grep -v '^W: Download is performed unsandboxed' | sed 's/^/   /'
+  grep -v '^W: Download is performed unsandboxed' | indent
 if pkg_installed; then ok "package installed"; else bad "package not installed"; fi
 
 lib=$(dpkg -L credshim | grep '/odbc/libcredshim\.so$' || true)
@@ -130,11 +132,11 @@ TargetDriver = SQLite3
 Database     = $tmp/pkg.db
 EOF
 out=$(printf 'SELECT a, b FROM t\n' | ODBCINI="$tmp/odbc.ini" timeout 60 isql -b -v -d'|' cs_pkg 2>&1) || true
-sed 's/^/   /' <<<"$out"
+indent <<<"$out"
 if grep -qx '42|through credshim' <<<"$out"; then ok "isql read the row through credshim"; else bad "isql did not read the row"; fi
 
 cs_log "apt-get remove -y credshim"
-"${priv[@]}" apt-get remove -y -q credshim 2>&1 | sed 's/^/   /'
+"${priv[@]}" apt-get remove -y -q credshim 2>&1 | indent
 if pkg_installed; then bad "package still installed"; else ok "package removed"; fi
 if registered; then bad "odbcinst.ini still has credshim: $(odbcinst -q -d -n credshim | tr '\n' ' ')"; else ok "odbcinst.ini entry gone"; fi
 if [[ -n "$lib" ]] && compgen -G "${lib}*" >/dev/null; then bad "library left behind: $(echo "${lib}"*)"; else ok "library gone"; fi

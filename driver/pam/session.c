@@ -391,7 +391,7 @@ static int cs_co_wait_locked(struct cs_checkout *e, long long deadline)
  * flight), or a new one.  *out holds a reference.
  */
 static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, int fresh,
-			       struct cs_checkout **out)
+			       struct cs_checkout **out, int *joined)
 {
 	struct cs_checkout *e;
 	struct cs_pam_err err;
@@ -418,6 +418,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 			cs_log(CS_LOG_INFO, "%s: sharing checkout %s for runHost %s", d->dsn, e->co.id,
 			       e->run_host);
 			*out = e;
+			*joined = 1;
 			return SQL_SUCCESS;
 		}
 		/* The checkout we waited for failed: its error is ours too. */
@@ -449,6 +450,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 	cs_log(CS_LOG_INFO, "%s: checked out request %s for runHost %s (account %s)", d->dsn,
 	       e->co.id, e->run_host, e->co.account);
 	*out = e;
+	*joined = 0;
 	return SQL_SUCCESS;
 }
 
@@ -506,7 +508,7 @@ SQLRETURN cs_auth_begin(struct cs_dbc *d, const struct cs_attrs *cfg, struct cs_
 		cs_log(CS_LOG_INFO, "%s: PAM mode: the UID/PWD given by the application are ignored", d->dsn);
 	rc = cs_auth_config(d, cfg, &c);
 	if (rc == SQL_SUCCESS)
-		rc = cs_co_acquire(d, &c, 0, &a->co);
+		rc = cs_co_acquire(d, &c, 0, &a->co, &a->joined);
 	if (rc == SQL_SUCCESS) {
 		a->on = 1;
 		snprintf(a->account, sizeof(a->account), "%s", a->co->co.account);
@@ -540,24 +542,24 @@ int cs_auth_retry(struct cs_dbc *d, struct cs_auth *a)
 	struct cs_checkout *old = a->co, *e = NULL;
 	struct cs_pam_err err;
 	char id[CS_PAM_ID_MAX];
-	int shared;
+	int joined;
 
-	if (a->retried || !a->cfg || !cs_login_refused(d))
-		return 0;
-	pthread_mutex_lock(&cs_reg_lock);
-	shared = old->refs > 1 || old->taken_ms < cs_pam_now_ms() - 1000;
-	old->shareable = 0;    /* never hand it out again */
-	pthread_mutex_unlock(&cs_reg_lock);
-	if (!shared)
+	/* Only a checkout this connection joined can be stale; a fresh one
+	 * refused is the target's answer. */
+	if (a->retried || !a->joined || !a->cfg || !cs_login_refused(d))
 		return 0;
 	a->retried = 1;
+	pthread_mutex_lock(&cs_reg_lock);
+	old->shareable = 0;    /* never hand it out again */
+	pthread_mutex_unlock(&cs_reg_lock);
 	cs_log(CS_LOG_WARN, "%s: the database refused shared checkout %s; checking out afresh",
 	       d->dsn, old->co.id);
 	cs_co_release(old, &err, id, sizeof(id));
 	a->co = NULL;
-	if (cs_co_acquire(d, a->cfg, 1, &e) != SQL_SUCCESS)
+	if (cs_co_acquire(d, a->cfg, 1, &e, &joined) != SQL_SUCCESS)
 		return 0;
 	a->co = e;
+	a->joined = 0;
 	snprintf(a->account, sizeof(a->account), "%s", e->co.account);
 	snprintf(a->passwd, sizeof(a->passwd), "%s", e->co.passwd);
 	return 1;

@@ -26,6 +26,7 @@ struct cs_auth {
 	char passwd[CS_PAM_FIELD_MAX];  /* secret */
 	struct cs_checkout *co;          /* reference held */
 	struct cs_auth_cfg *cfg;         /* settings, for a fresh checkout */
+	int joined;                      /* co was a live shared checkout */
 	int retried;
 };
 
