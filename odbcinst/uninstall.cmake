@@ -8,8 +8,8 @@
 # 1. Unregisters the driver (`odbcinst -u -d -n credshim`, one UsageCount)
 #    when the registered entry's Driver is a file this install put there;
 #    a credshim registered from elsewhere (the .deb) is left alone.
-# 2. Removes every file of install_manifest.txt, then the share/credshim
-#    directory when it is left empty.
+# 2. Removes every file of install_manifest.txt, then the directories it
+#    held them in that are named credshim or odbc and left empty.
 # Safe to run twice: files already gone are skipped.
 cmake_minimum_required(VERSION 3.18)
 
@@ -48,7 +48,7 @@ foreach(f IN LISTS cs_files)
   endif()
   get_filename_component(d "${f}" DIRECTORY)
   get_filename_component(n "${d}" NAME)
-  if(n STREQUAL "credshim")
+  if(n STREQUAL "credshim" OR n STREQUAL "odbc")
     list(APPEND cs_dirs "${d}")
   endif()
 endforeach()

@@ -26,8 +26,11 @@ quiet() {
 }
 
 quiet cmake -S "$src" -B "$build" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCS_REGISTER_DRIVER=OFF -DCS_ASAN=OFF -DCS_TSAN=OFF -DCS_VALGRIND=OFF -DCS_FUZZ=OFF "$@"
-quiet cmake --build "$build" -j "$(nproc)"
+      -DCS_REGISTER_DRIVER=OFF -DCS_ASAN=OFF -DCS_TSAN=OFF -DCS_VALGRIND=OFF -DCS_FUZZ=OFF \
+      -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON "$@"
+# Only the driver: the package holds nothing else, and cpack must not
+# build the whole tree (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY).
+quiet cmake --build "$build" -j "$(nproc)" --target credshim
 rm -f "$build"/credshim_*.deb
 quiet cpack -G DEB --config "$build/CPackConfig.cmake" -B "$build"
 shopt -s nullglob

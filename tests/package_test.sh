@@ -44,6 +44,8 @@ failed=0
 ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
 indent() { sed 's/^/   /'; }
+# apt-get's output without dpkg's progress counter and the sandbox notice.
+apt_indent() { grep -v -e '^(Reading database' -e '^W: Download is performed unsandboxed' | indent; }
 
 pkg_status() { dpkg-query -W -f='${db:Status-Abbrev}' credshim 2>/dev/null || true; }
 pkg_installed() { [[ "$(pkg_status)" == ii* ]]; }
@@ -65,6 +67,7 @@ cleanup() {
     "${priv[@]}" apt-get purge -y -q credshim >/dev/null 2>&1 ||
       "${priv[@]}" dpkg --purge credshim >/dev/null 2>&1 || true
   fi
+  pkg_present || rm -f "$marker"
   [[ -n "$tmp" ]] && rm -rf -- "$tmp"
   exit "$rc"
 }
@@ -73,6 +76,15 @@ cleanup() {
 exec 9>"${TMPDIR:-/tmp}/credshim-package-test.lock"
 flock -w 600 9 || cs_die "another package test holds ${TMPDIR:-/tmp}/credshim-package-test.lock"
 
+# A run killed outright (ctest's timeout) could not clean up: its marker
+# says the package left behind is the test's own.
+marker="${TMPDIR:-/tmp}/credshim-package-test.installed"
+if [[ -f "$marker" ]] && pkg_present; then
+  cs_log "a killed earlier run left its package installed: purging it"
+  "${priv[@]}" apt-get purge -y -q credshim >/dev/null 2>&1 ||
+    "${priv[@]}" dpkg --purge credshim >/dev/null 2>&1 || true
+fi
+rm -f "$marker"
 if pkg_present; then
   cs_die "the credshim package is installed already; remove it first (apt-get purge credshim)"
 fi
@@ -87,7 +99,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/credshim-pkg.XXXXXX")
+# In the work dir, so that a killed run leaves nothing elsewhere.
+tmp="$work/tmp"
+rm -rf -- "$tmp"
+mkdir -p "$tmp"
 
 cs_log "build the package"
 deb=$("$CS_SOURCE_DIR/packaging/build-deb.sh" "$work/build" | tail -n 1)
@@ -99,14 +114,13 @@ for d in libc6 libcurl4 libcjson1 libodbcinst2 odbcinst; do
   if [[ ",$depends," =~ [,\ ]${d}[\ ,\(] ]]; then ok "Depends names $d"; else bad "Depends lacks $d: $depends"; fi
 done
 
-cs_log "apt-get install -y $deb"
-# apt-get wants a path with a slash; _apt cannot read a private build dir,
-# so the package is installed from a copy in the world-readable tmp dir.
+cs_log "apt-get install -y ./${deb##*/}"
+# apt-get wants a path with a slash.
 chmod 0755 "$tmp"
 cp "$deb" "$tmp/"
 we_installed=1
-"${priv[@]}" apt-get install -y -q --no-install-recommends "$tmp/${deb##*/}" 2>&1 |
-  grep -v '^W: Download is performed unsandboxed' | indent
+: >"$marker"
+"${priv[@]}" apt-get install -y -q --no-install-recommends "$tmp/${deb##*/}" 2>&1 | apt_indent
 if pkg_installed; then ok "package installed"; else bad "package not installed"; fi
 
 lib=$(dpkg -L credshim | grep '/odbc/libcredshim\.so$' || true)
@@ -136,7 +150,7 @@ indent <<<"$out"
 if grep -qx '42|through credshim' <<<"$out"; then ok "isql read the row through credshim"; else bad "isql did not read the row"; fi
 
 cs_log "apt-get remove -y credshim"
-"${priv[@]}" apt-get remove -y -q credshim 2>&1 | indent
+"${priv[@]}" apt-get remove -y -q credshim 2>&1 | apt_indent
 if pkg_installed; then bad "package still installed"; else ok "package removed"; fi
 if registered; then bad "odbcinst.ini still has credshim: $(odbcinst -q -d -n credshim | tr '\n' ' ')"; else ok "odbcinst.ini entry gone"; fi
 if [[ -n "$lib" ]] && compgen -G "${lib}*" >/dev/null; then bad "library left behind: $(echo "${lib}"*)"; else ok "library gone"; fi

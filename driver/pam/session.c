@@ -32,7 +32,7 @@
 #define CS_DURATION_MAX     525600 /* minutes: one year */
 #define CS_TIMEOUT_MAX      600    /* seconds */
 
-enum cs_co_state { CS_CO_PENDING, CS_CO_READY, CS_CO_FAILED };
+enum cs_co_state { CS_CO_PENDING, CS_CO_READY, CS_CO_FAILED, CS_CO_CHECKIN };
 
 /* One checkout, shared by refs connections. */
 struct cs_checkout {
@@ -265,12 +265,20 @@ static long long cs_margin_ms(unsigned long duration_min)
 	return m;
 }
 
+/* Whether e was taken by this process from the same PAM, token and
+ * runHost as c asks for. */
+static int cs_co_same(const struct cs_checkout *e, const struct cs_auth_cfg *c)
+{
+	return e->pid == getpid() && strcmp(e->url, c->pam.url) == 0 &&
+	       strcmp(e->run_host, c->pam.run_host) == 0 && strcmp(e->token, c->token) == 0;
+}
+
+/* Whether e may be handed to a new connection configured as c. */
 static int cs_co_matches(const struct cs_checkout *e, const struct cs_auth_cfg *c, long long now)
 {
-	return e->shareable && e->pid == getpid() && e->state != CS_CO_FAILED &&
-	       (e->state == CS_CO_PENDING || now < e->fresh_until_ms) &&
-	       strcmp(e->url, c->pam.url) == 0 && strcmp(e->run_host, c->pam.run_host) == 0 &&
-	       strcmp(e->token, c->token) == 0;
+	return e->shareable && (e->state == CS_CO_PENDING ||
+				(e->state == CS_CO_READY && now < e->fresh_until_ms)) &&
+	       cs_co_same(e, c);
 }
 
 static void cs_co_unlink_locked(struct cs_checkout *e)
@@ -401,9 +409,30 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 	for (;;) {
 		long long now = cs_pam_now_ms();
 
-		for (e = cs_reg; e && !fresh; e = e->next)
+		for (e = fresh ? NULL : cs_reg; e; e = e->next)
 			if (cs_co_matches(e, c, now))
 				break;
+		if (!e && c->share) {
+			/* Our own last connection is checking the credential in:
+			 * wait for it, or the PAM would still count it as out. */
+			for (e = cs_reg; e; e = e->next)
+				if (e->state == CS_CO_CHECKIN && cs_co_same(e, c))
+					break;
+			if (e) {
+				struct timespec ts;
+				long long until = c->pam.deadline_ms ? c->pam.deadline_ms : now + 1000;
+
+				if (c->pam.deadline_ms && now >= c->pam.deadline_ms) {
+					pthread_mutex_unlock(&cs_reg_lock);
+					return cs_diag_add(&d->h, "HYT00", "%s: the login timeout ran out waiting for "
+							   "a check-in", d->dsn);
+				}
+				ts.tv_sec = until / 1000;
+				ts.tv_nsec = (until % 1000) * 1000000;
+				pthread_cond_timedwait(&cs_reg_cond, &cs_reg_lock, &ts);
+				continue;
+			}
+		}
 		if (!e)
 			break;
 		e->refs++;
@@ -480,14 +509,21 @@ static int cs_co_release(struct cs_checkout *e, struct cs_pam_err *err, char *id
 
 	pthread_mutex_lock(&cs_reg_lock);
 	last = --e->refs == 0;
-	if (last)
+	if (last && e->state == CS_CO_READY)
+		e->state = CS_CO_CHECKIN;   /* stays listed until the PAM has it */
+	else if (last)
 		cs_co_unlink_locked(e);
 	pthread_mutex_unlock(&cs_reg_lock);
 	if (!last)
 		return 0;
 	snprintf(id, idlen, "%s", e->co.id);
-	if (e->state == CS_CO_READY)
+	if (e->state == CS_CO_CHECKIN) {
 		r = cs_co_checkin(e, 0, err);
+		pthread_mutex_lock(&cs_reg_lock);
+		cs_co_unlink_locked(e);
+		pthread_cond_broadcast(&cs_reg_cond);
+		pthread_mutex_unlock(&cs_reg_lock);
+	}
 	cs_co_free(e);
 	return r;
 }
@@ -514,8 +550,12 @@ SQLRETURN cs_auth_begin(struct cs_dbc *d, const struct cs_attrs *cfg, struct cs_
 		snprintf(a->account, sizeof(a->account), "%s", a->co->co.account);
 		snprintf(a->passwd, sizeof(a->passwd), "%s", a->co->co.passwd);
 		a->cfg = malloc(sizeof(c));
-		if (a->cfg)
+		if (a->cfg) {
 			memcpy(a->cfg, &c, sizeof(c));
+			a->cfg->pam.token = a->cfg->token;
+			if (c.pam.reason == c.reason)
+				a->cfg->pam.reason = a->cfg->reason;
+		}
 	}
 	cs_auth_cfg_wipe(&c);
 	return rc;

@@ -44,7 +44,7 @@ MAX_DURATION_MIN = 525600.0   # one year of minutes
 OVERSIZED_BYTES = 2 * 1024 * 1024
 DEEP_LEVELS = 100
 
-FAULT_MODES = ("http500", "http502-html", "http401", "http403", "slow",
+FAULT_MODES = ("http500", "http502-html", "http401", "http403", "http409", "slow",
                "malformed_json", "truncated_json", "html", "drop",
                "oversized", "body403", "body409", "missing_passwd",
                "deep_json")
@@ -807,12 +807,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "http403":
             entry["body_status"] = 403
             return self.send_json(403, {"message": "Forbidden", "status": 403})
+        if mode == "http409":
+            entry["body_status"] = 409
+            return self.send_json(409, {"message": "All credentials in use", "status": 409})
         if mode == "html":
             return self.send_raw(200, html_page("Sign in", "Please sign in to continue"),
                                  "text/html; charset=utf-8")
         if mode == "malformed_json":
             body = json.dumps(self.ok_body(kind))
-            body = body.replace(', "message"', ' "message"', 1)  # drop a comma
+            if ', "message"' in body:   # drop a comma
+                body = body.replace(', "message"', ' "message"', 1)
+            else:                         # a check-in body starts with "message"
+                body = body.replace(', "', ' "', 1)
             return self.send_raw(200, body.encode(), j)
         if mode == "truncated_json":
             body = json.dumps(self.ok_body(kind)).encode()

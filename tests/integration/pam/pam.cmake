@@ -1,0 +1,33 @@
+# PAM mode end to end (tests/integration/pam): unixODBC -> credshim ->
+# psqlODBC -> PostgreSQL, with a mock PAM (tests/mockpam) that each test
+# starts for itself (lib.sh).  Needs the environment tests/run.sh sets up.
+#
+#   integration.pam.<scenario>  pam_test.c: basic, config, faults, sharing,
+#                               threads, timeout, exit, secrets
+#   integration.pam.isql        isql.sh (isql / iusql)
+#   integration.pam.pyodbc      pyodbc_pam.sh -> pyodbc_pam.py
+#
+# Every mock sets the cs_app* / cs_pam_t* passwords at its start, so the
+# PAM tests hold one RESOURCE_LOCK and never run at the same time.
+add_executable(pam_test ${CMAKE_CURRENT_LIST_DIR}/pam_test.c)
+target_link_libraries(pam_test PRIVATE odbc PkgConfig::CURL PkgConfig::CJSON Threads::Threads)
+
+set(CS_PAM_SCENARIOS basic config faults sharing threads timeout exit secrets)
+set(CS_PAM_TESTS "")
+foreach(s IN LISTS CS_PAM_SCENARIOS)
+  add_test(NAME integration.pam.${s}
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> ${s})
+  list(APPEND CS_PAM_TESTS integration.pam.${s})
+endforeach()
+add_test(NAME integration.pam.isql COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/isql.sh)
+add_test(NAME integration.pam.pyodbc COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pyodbc_pam.sh)
+list(APPEND CS_PAM_TESTS integration.pam.isql integration.pam.pyodbc)
+
+set_tests_properties(${CS_PAM_TESTS} PROPERTIES
+  LABELS "integration;pam"
+  TIMEOUT 180
+  RESOURCE_LOCK cs_pam_roles
+  DEPENDS integration.check_exports)
+if(CS_VALGRIND)
+  set_tests_properties(${CS_PAM_TESTS} PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 900)
+endif()
