@@ -49,7 +49,7 @@ CS_DEMO_INSTALLED=0
 CS_DEMO_BUILD=""
 
 usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+  sed -n '3,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
 }
 
 # ---- cleanup ----------------------------------------------------------

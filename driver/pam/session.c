@@ -167,8 +167,8 @@ out_close:
 	return rc;
 }
 
-/* Exactly one of PamToken, PamTokenFile, PamTokenEnv. */
-static SQLRETURN cs_cfg_token(struct cs_dbc *d, const struct cs_attrs *cfg, char *out, size_t outlen)
+/* Reads the token from exactly one of PamToken, PamTokenFile, PamTokenEnv. */
+static SQLRETURN cs_cfg_token_read(struct cs_dbc *d, const struct cs_attrs *cfg, char *out, size_t outlen)
 {
 	const char *tok = cs_cfg_str(cfg, CS_K_PAMTOKEN);
 	const char *file = cs_cfg_str(cfg, CS_K_PAMTOKENFILE);
@@ -189,6 +189,29 @@ static SQLRETURN cs_cfg_token(struct cs_dbc *d, const struct cs_attrs *cfg, char
 		return cs_diag_add(&d->h, "08001", "%s: the API token from %s is empty or too long",
 				   d->dsn, env ? "PamTokenEnv" : "PamToken");
 	return SQL_SUCCESS;
+}
+
+/* A token goes into an HTTP header: printable ASCII without blanks. */
+static int cs_token_ok(const char *t)
+{
+	for (; *t; t++)
+		if ((unsigned char)*t <= 0x20 || (unsigned char)*t >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The API token, read and checked. */
+static SQLRETURN cs_cfg_token(struct cs_dbc *d, const struct cs_attrs *cfg, char *out, size_t outlen)
+{
+	SQLRETURN rc = cs_cfg_token_read(d, cfg, out, outlen);
+
+	if (rc == SQL_SUCCESS && !cs_token_ok(out)) {
+		explicit_bzero(out, outlen);
+		return cs_diag_add(&d->h, "08001", "%s: the API token from %s holds a blank or a control "
+				   "character", d->dsn, cs_cfg_str(cfg, CS_K_PAMTOKEN) ? "PamToken" :
+				   cs_cfg_str(cfg, CS_K_PAMTOKENFILE) ? "PamTokenFile" : "PamTokenEnv");
+	}
+	return rc;
 }
 
 static void cs_default_reason(char *out, size_t outlen)

@@ -901,9 +901,9 @@ static void t_config(void)
 		free(c);
 	}
 	/* The token goes into an HTTP header: a blank in it is refused before
-	 * anything is sent (an authorization problem: 28000). */
+	 * anything is sent, naming the key (08001). */
 	c = xprintf("%s;PamRunHost=pg1;PamToken={two words}", g.conn);
-	expect_refused(env, "PamToken with a blank", c, "28000", "PamToken", 3000, 0);
+	expect_refused(env, "PamToken with a blank", c, "08001", "PamToken", 3000, 0);
 	free(c);
 	result(mock_counter("requests_total") == 0, "none of the refusals above sent anything to the PAM");
 
