@@ -1,4 +1,4 @@
-# Run by `cmake --install` (cmake/install.cmake's install(CODE) steps),
+# Run by `cmake --install` (odbcinst/install.cmake's install(CODE) steps),
 # never at configure time.  Two steps:
 #
 #   CS_STEP=template  writes credshim.driver.ini with the Driver path of

@@ -8,7 +8,7 @@
 #     reads tests/packages.txt: the build stage the uses "build", the image
 #     "runtime" and "demo" (the demo's two halves run in it), each stage
 #     after copying packages.txt and deps.sh in;
-#   - the build stage makes the .deb with packaging/build-deb.sh and the
+#   - the build stage makes the .deb with odbcinst/build-deb.sh and the
 #     image installs it;
 #   - compose.yaml has the services postgres, mockpam and client; mockpam
 #     and client run tests/demo.sh --mockpam / --client, options demo.sh
@@ -91,8 +91,8 @@ for u in build runtime demo; do
 done
 check "tests/deps.sh has no package list of its own (it reads tests/packages.txt)" \
   no_inline_list "$src/tests/deps.sh"
-check "the build stage builds the package with packaging/build-deb.sh" \
-  grep -qE '^[[:space:]]*RUN .*packaging/build-deb\.sh' <<<"$build_stage"
+check "the build stage builds the package with odbcinst/build-deb.sh" \
+  grep -qE '^[[:space:]]*RUN .*odbcinst/build-deb\.sh' <<<"$build_stage"
 check "the image installs the package built in the build stage" installs_deb "$image_stage"
 
 # ---- what compose runs is in the image ----

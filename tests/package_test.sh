@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # The Debian package, end to end, on this machine (ctest: package.deb):
-#   1. packaging/build-deb.sh builds credshim_*.deb in <work-dir>/build
+#   1. odbcinst/build-deb.sh builds credshim_*.deb in <work-dir>/build
 #   2. apt-get install -y ./credshim_*.deb; its postinst registers the driver
 #   3. odbcinst -q -d lists credshim, pointing at the packaged library
 #   4. isql connects through credshim (pass-through to SQLite3) with a DSN
@@ -105,7 +105,7 @@ rm -rf -- "$tmp"
 mkdir -p "$tmp"
 
 cs_log "build the package"
-deb=$("$CS_SOURCE_DIR/packaging/build-deb.sh" "$work/build" | tail -n 1)
+deb=$("$CS_SOURCE_DIR/odbcinst/build-deb.sh" "$work/build" | tail -n 1)
 [[ -f "$deb" ]] || cs_die "no package built"
 cs_log "$deb"
 dpkg-deb -f "$deb" Package Depends | indent

@@ -637,6 +637,11 @@ void cs_auth_settle(struct cs_dbc *d, struct cs_auth *a, int ok)
 		return;
 	if (ok) {
 		d->checkout = a->co;
+		/* Only a connection that may join needs the password again. */
+		pthread_mutex_lock(&cs_reg_lock);
+		if (!a->co->shareable)
+			explicit_bzero(a->co->co.passwd, sizeof(a->co->co.passwd));
+		pthread_mutex_unlock(&cs_reg_lock);
 	} else if (cs_co_release(a->co, &err, id, sizeof(id)) != 0) {
 		cs_diag_add(&d->h, "01000", "%s: the login failed and check-in of request %s failed "
 			    "too (%s); the PAM checks it in when its duration ends", d->dsn, id, err.msg);

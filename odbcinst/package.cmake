@@ -1,7 +1,7 @@
 # `cpack -G DEB` in a build tree: credshim_<version>_<arch>.deb.
 # Configure with -DCMAKE_INSTALL_PREFIX=/usr for a Debian package: the
 # driver then lands in the platform's ODBC directory
-# (/usr/lib/<multiarch>/odbc).  packaging/build-deb.sh does that.
+# (/usr/lib/<multiarch>/odbc).  odbcinst/build-deb.sh does that.
 #
 # Depends: what dpkg-shlibdeps finds the library linking (libc6, libcurl4,
 # libcjson1, libodbcinst2) plus odbcinst, which postinst (register the
@@ -14,7 +14,7 @@ endif()
 
 set(CS_DRIVER_INI_INSTALLED ${CMAKE_INSTALL_FULL_DATADIR}/credshim/credshim.driver.ini)
 foreach(script postinst prerm)
-  configure_file(packaging/deb/${script} ${PROJECT_BINARY_DIR}/packaging/deb/${script} @ONLY)
+  configure_file(odbcinst/deb/${script} ${PROJECT_BINARY_DIR}/odbcinst/deb/${script} @ONLY)
 endforeach()
 
 set(CPACK_GENERATOR DEB)
@@ -39,6 +39,6 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "odbcinst")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "unixodbc")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    ${PROJECT_BINARY_DIR}/packaging/deb/postinst ${PROJECT_BINARY_DIR}/packaging/deb/prerm)
+    ${PROJECT_BINARY_DIR}/odbcinst/deb/postinst ${PROJECT_BINARY_DIR}/odbcinst/deb/prerm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

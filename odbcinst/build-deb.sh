@@ -5,7 +5,7 @@
 # line.  Needs the "build" packages of tests/packages.txt
 # (tests/deps.sh build).  docker/Dockerfile and tests/package_test.sh use it.
 #
-#   packaging/build-deb.sh <build-dir> [extra cmake arguments]
+#   odbcinst/build-deb.sh <build-dir> [extra cmake arguments]
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
