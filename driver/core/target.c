@@ -15,9 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <odbcinst.h>
-
 #include "cs.h"
+#include "dsn.h"
 
 #ifndef CS_ODBC_LIBDIR
 #define CS_ODBC_LIBDIR "/usr/lib/x86_64-linux-gnu/odbc"
@@ -177,9 +176,9 @@ int cs_target_resolve(const char *name, char *path, size_t pathlen, char *err, s
 		snprintf(path, pathlen, "%s", name);
 		return 0;
 	}
-	n = SQLGetPrivateProfileString(name, "Driver64", "", lib, sizeof(lib), "ODBCINST.INI");
+	n = cs_ini_get(name, "Driver64", lib, sizeof(lib), "ODBCINST.INI");
 	if (n <= 0)
-		n = SQLGetPrivateProfileString(name, "Driver", "", lib, sizeof(lib), "ODBCINST.INI");
+		n = cs_ini_get(name, "Driver", lib, sizeof(lib), "ODBCINST.INI");
 	if (n <= 0 || !lib[0]) {
 		snprintf(err, errlen, "TargetDriver '%s' is neither an absolute library path nor a "
 			 "driver with a Driver entry in odbcinst.ini", name);
