@@ -72,6 +72,16 @@ cs_write_build_file() {
 # The psqlODBC entries name the entry point, so a target handle credshim
 # fails to free (allocated under SQLAllocHandle) is still reported.
 CS_ASAN_SUPPRESSIONS='interceptor_via_lib:iusql'
+# Races ThreadSanitizer finds in other people's code, with or without
+# credshim: psqlODBC calls setlocale() while connecting (not thread-safe);
+# libodbcinst keeps ini file paths in static buffers, and the driver
+# manager and the target drivers call it without a lock (credshim's own
+# calls are serialized).
+CS_TSAN_SUPPRESSIONS='race:psqlodbcw.so
+race:psqlodbca.so
+race:libpq.so
+race:libodbcinst.so
+race:setlocale'
 CS_VALGRIND_SUPPRESSIONS='{
    iusql-strncpy-overlap
    Memcheck:Overlap
@@ -161,6 +171,11 @@ cs_client() {
       valgrind -q --error-exitcode=99 --leak-check="$leaks" --errors-for-leak-kinds=definite \
         --keep-debuginfo=yes \
         --show-leak-kinds=definite --suppressions="$supp" "$@"
+  elif ldd "$1" 2>/dev/null | grep -q 'libtsan\.so'; then
+    # A ThreadSanitizer build: the test programs carry the runtime.
+    supp=$(cs_write_build_file tsan.supp "$CS_TSAN_SUPPRESSIONS")
+    TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0:exitcode=66:suppressions=$supp}" \
+      timeout --foreground "$secs" "$@"
   else
     timeout --foreground "$secs" "$@"
   fi
