@@ -7,7 +7,7 @@ add_executable(client_test ${CMAKE_CURRENT_LIST_DIR}/client_test.c)
 target_link_libraries(client_test PRIVATE odbc Threads::Threads)
 
 add_test(NAME integration.client
-         COMMAND bash -c "set -euo pipefail; . \"$1\"; cs_require_odbc_env; export LANG=C.UTF-8 LC_ALL=C.UTF-8; cs_client 300 \"$2\""
+         COMMAND bash -c "set -euo pipefail; . \"$1\"; cs_require_odbc_env; export LANG=C.UTF-8 LC_ALL=C.UTF-8; cs_psqlodbc_threads; cs_client 300 \"$2\""
                  client_test ${CMAKE_CURRENT_LIST_DIR}/../lib/common.sh $<TARGET_FILE:client_test>)
 set_tests_properties(integration.client PROPERTIES
   LABELS integration

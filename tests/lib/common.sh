@@ -154,6 +154,32 @@ CS_VALGRIND_SUPPRESSIONS='{
 # process group, where tests/run.sh's cleanup can reach it.
 #
 #   cs_client <seconds> <program> [args...]
+# psqlODBC (13.02) is not thread-safe in its connect: it calls setlocale()
+# and reads the string it returned while another thread's setlocale() frees
+# it (heap-use-after-free in strchr called from psqlodbc[aw].so), with or
+# without credshim.  Tests that connect from several threads at once call
+# this before cs_client: it ignores errors inside those two libraries.
+cs_psqlodbc_threads() {
+  local supp vsupp
+  supp=$(cs_write_build_file threads-asan.supp "$CS_ASAN_SUPPRESSIONS
+interceptor_via_lib:psqlodbcw.so
+interceptor_via_lib:psqlodbca.so")
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:exitcode=98:suppressions=$supp}"
+  vsupp=$(cs_write_build_file threads-valgrind.supp '{
+   psqlodbcw-connect-setlocale-race
+   Memcheck:Addr1
+   fun:*chr*
+   obj:*/psqlodbcw.so
+}
+{
+   psqlodbca-connect-setlocale-race
+   Memcheck:Addr1
+   fun:*chr*
+   obj:*/psqlodbca.so
+}')
+  export VALGRIND_OPTS="${VALGRIND_OPTS:+$VALGRIND_OPTS }--suppressions=$vsupp"
+}
+
 cs_client() {
   local secs="$1" asan supp leaks=full
   shift

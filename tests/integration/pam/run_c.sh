@@ -12,23 +12,10 @@ scenario="$2"
 [[ "$scenario" == secrets ]] && PAM_TRACE=1
 pam_setup
 
-# psqlODBC's Unicode driver is not thread-safe in its connect: it calls
-# setlocale() and reads the string it returned while another thread's
-# setlocale() frees it (heap-use-after-free in strchr called from
-# psqlodbcw.so; 13.02 does this without credshim too, with 8 threads
-# connecting straight to the pg_w DSN).  The scenarios that connect from
-# several threads at once ignore errors inside that library.
+# Scenarios that connect from several threads at once: see
+# cs_psqlodbc_threads in tests/lib/common.sh.
 if [[ "$scenario" == threads || "$scenario" == timeout ]]; then
-  supp=$(cs_write_build_file pam-threads-asan.supp "$CS_ASAN_SUPPRESSIONS
-interceptor_via_lib:psqlodbcw.so")
-  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:exitcode=98:suppressions=$supp}"
-  vsupp=$(cs_write_build_file pam-threads-valgrind.supp '{
-   psqlodbc-connect-setlocale-race
-   Memcheck:Addr1
-   fun:*chr*
-   obj:*/psqlodbcw.so
-}')
-  export VALGRIND_OPTS="${VALGRIND_OPTS:+$VALGRIND_OPTS }--suppressions=$vsupp"
+  cs_psqlodbc_threads
 fi
 
 rc=0
