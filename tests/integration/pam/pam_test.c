@@ -757,8 +757,8 @@ static void t_basic(void)
 	struct diag d;
 	SQLHSTMT st;
 	SQLRETURN rc;
-	long ins;
-	int ok;
+	long ins, conns, hands;
+	int ok, i;
 
 	cycle_checked(env, dbc, "DSN=pam_pg1 (SQLDriverConnect)", "DSN=pam_pg1", 0, "cs_app1");
 	/* The same handle again, W call, DSN-less, token from the environment. */
@@ -811,6 +811,19 @@ static void t_basic(void)
 
 	/* And the handle still works afterwards. */
 	cycle_checked(env, dbc, "reconnect after the failure", "DSN=pam_pg1", 1, "cs_app1");
+
+	/* Keep-alive: the connects of one process reuse their PAM connection
+	 * (the one opened above, or at most one new one), so they pay no
+	 * further TLS handshake.  The mock counts connections when it accepts
+	 * them. */
+	mock_reset();
+	for (i = 0; i < 5; i++)
+		cycle_checked(env, dbc, "keep-alive cycle", "DSN=pam_pg1", 0, "cs_app1");
+	conns = mock_counter("connections");
+	hands = mock_counter("tls_handshakes");
+	result(conns >= 0 && conns <= 1 && hands >= 0 && hands <= 1,
+	       "five connects and disconnects (ten PAM requests) opened at most one new connection and "
+	       "TLS handshake (connections %ld, handshakes %ld)", conns, hands);
 
 	dbc_free(dbc);
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
