@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include <sql.h>
@@ -741,6 +742,67 @@ out:
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 }
 
+/*
+ * Every SQLDriverConnect completion value behaves through credshim as it
+ * does directly (there are no dialogs here: the driver manager refuses
+ * SQL_DRIVER_PROMPT without a window, the others never prompt), and an
+ * incomplete or unreachable target fails at once instead of waiting for
+ * an answer nobody can give.
+ */
+static void test_completions(void)
+{
+	static const struct {
+		SQLUSMALLINT mode;
+		const char *name;
+	} modes[] = {
+		{ SQL_DRIVER_NOPROMPT, "SQL_DRIVER_NOPROMPT" },
+		{ SQL_DRIVER_COMPLETE, "SQL_DRIVER_COMPLETE" },
+		{ SQL_DRIVER_PROMPT, "SQL_DRIVER_PROMPT" },
+		{ SQL_DRIVER_COMPLETE_REQUIRED, "SQL_DRIVER_COMPLETE_REQUIRED" },
+	};
+	static const char *const dead = "DRIVER={credshim};TargetDriver={PostgreSQL Unicode};"
+					"Servername=127.0.0.1;Port=1;Database=cs_test";
+	SQLHENV env = env_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		SQLRETURN rc[2];
+		struct diag d[2];
+		int j;
+
+		for (j = 0; j < 2; j++) {
+			SQLHDBC dbc = SQL_NULL_HDBC;
+			SQLCHAR out[1024];
+			SQLSMALLINT outlen = 0;
+
+			SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
+			rc[j] = SQLDriverConnect(dbc, NULL, (SQLCHAR *)(j ? "DSN=cs_sqlite" : "DSN=sqlite"), SQL_NTS,
+						 out, sizeof(out), &outlen, modes[i].mode);
+			diag_get(SQL_HANDLE_DBC, dbc, &d[j]);
+			if (SQL_SUCCEEDED(rc[j]))
+				SQLDisconnect(dbc);
+			SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+		}
+		result(rc[0] == rc[1] && d[0].n == d[1].n && (!d[0].n || strcmp(d[0].state[0], d[1].state[0]) == 0),
+		       "%s: cs_sqlite answers as sqlite does (rc %d / %d)", modes[i].name, rc[0], rc[1]);
+		if (modes[i].mode != SQL_DRIVER_PROMPT) {
+			SQLHDBC dbc = SQL_NULL_HDBC;
+			struct diag e;
+			time_t t0 = time(NULL);
+			SQLRETURN r;
+
+			SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
+			r = SQLDriverConnect(dbc, NULL, (SQLCHAR *)dead, SQL_NTS, NULL, 0, NULL, modes[i].mode);
+			diag_get(SQL_HANDLE_DBC, dbc, &e);
+			result(r == SQL_ERROR && e.n > 0 && strcmp(e.state[0], "08001") == 0 && time(NULL) - t0 < 10,
+			       "%s with an unreachable target: 08001 from the target at once, no prompt",
+			       modes[i].name);
+			SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+		}
+	}
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+}
+
 int main(void)
 {
 	const char *need[] = { "ODBCSYSINI", "ODBCINI", "CS_PG_PORT", "CS_PG_PASSWORD" };
@@ -759,6 +821,7 @@ int main(void)
 	test_handles();
 	test_connect_errors();
 	test_dsnless();
+	test_completions();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
 	return g_failed ? 1 : 0;
 }
