@@ -1755,6 +1755,44 @@ static void t_secrets(void)
 	end_nothing_outstanding();
 }
 
+/* ---- expiry: a shared checkout near its end is not handed out -------------- */
+
+/*
+ * PamDuration=1: credshim hands a shared checkout to new connections only
+ * until its duration minus the safety margin (6 s of a minute here), since
+ * the PAM rotates the password when the duration ends.  A connection made
+ * after that takes a checkout of its own (the pool of two has a second
+ * account), and the old one is checked in when its last connection ends.
+ */
+static void t_expiry(void)
+{
+	SQLHENV env = env_new();
+	SQLHDBC a = dbc_new(env), b = dbc_new(env);
+	static const char conn[] = "DSN=pam_pg2;PamDuration=1";
+	char ua[64] = "", ub[64] = "";
+	long long t0;
+	int ok;
+
+	mock_reset();
+	t0 = now_ms();
+	ok = connect_ok(a, conn, 0, NULL, 0) && query_text(a, "SELECT current_user", ua, sizeof(ua)) == 0;
+	result(ok && mock_counter("checkouts") == 1, "expiry: the first connection checks out (as %s)", ua);
+	/* 55 s after the checkout: past 60 s minus the 6 s margin. */
+	while (now_ms() - t0 < 55000)
+		sleep_ms(500);
+	ok = connect_ok(b, conn, 0, NULL, 0) && query_text(b, "SELECT current_user", ub, sizeof(ub)) == 0;
+	result(ok && mock_counter("checkouts") == 2 && strcmp(ua, ub) != 0,
+	       "expiry: a connection 55 s into a 1-minute checkout gets a checkout of its own (%s, not %s)",
+	       ub, ua);
+	result(disconnect_ok(a) && mock_wait_outstanding(1, 3000) && mock_counter("checkins") == 1,
+	       "expiry: the old checkout is checked in when its last connection ends");
+	result(disconnect_ok(b) && mock_wait_outstanding(0, 3000), "expiry: and the new one at its disconnect");
+	dbc_free(a);
+	dbc_free(b);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	end_nothing_outstanding();
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -1791,8 +1829,10 @@ int main(int argc, char **argv)
 		t_exit(self);
 	} else if (strcmp(s, "secrets") == 0)
 		t_secrets();
+	else if (strcmp(s, "expiry") == 0)
+		t_expiry();
 	else
-		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets");
+		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry");
 	free(g_seen);
 	curl_global_cleanup();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
