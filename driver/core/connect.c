@@ -283,7 +283,7 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	if (d->connected)
 		return cs_diag_add(&d->h, "08002", "the connection is already open");
 	if (cs_attrs_parse(&c.in, connstr, len, err, sizeof(err)) != 0) {
-		rc = cs_diag_add(&d->h, "08001", "invalid connection string: %s", err);
+		rc = cs_diag_add(&d->h, "08001", "invalid %s", err);
 		goto out;
 	}
 	if (cs_attrs_merge_missing(&c.all, &c.in) != 0) {
