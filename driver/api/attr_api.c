@@ -85,7 +85,7 @@ static SQLRETURN cs_get_stored_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTE
 		const char *u8 = c->str;
 
 		if (c->wide && cs_xstr_in(&x, 1, c->str, c->strlen_bytes, 1) != 0)
-			return cs_diag_add(&d->h, "HY001", "out of memory");
+			return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 		if (c->wide)
 			u8 = x.p;
 		rc = cs_out_str(u8, wide, value, buflen, 1, &n);
@@ -93,13 +93,13 @@ static SQLRETURN cs_get_stored_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTE
 		if (len)
 			*len = (SQLINTEGER)n;
 		if (rc == SQL_SUCCESS_WITH_INFO)
-			cs_diag_add(&d->h, "01004", "String data, right truncated");
+			cs_diag_add(&d->h, CS_S01004, "String data, right truncated");
 		return rc;
 	}
 	if (c)
 		v = (SQLUINTEGER)c->ival;
 	else if (!cs_cattr_default(attr, &v))
-		return cs_diag_add(&d->h, "08003", "connection attribute %d is not known before the "
+		return cs_diag_add(&d->h, CS_S08003, "connection attribute %d is not known before the "
 				   "connection is open", (int)attr);
 	if (attr == SQL_ATTR_QUIET_MODE) {
 		SQLULEN p = c ? c->ival : 0;
@@ -136,7 +136,7 @@ static SQLRETURN cs_get_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER v
 	if (!other || !cs_cattr_is_string(attr))
 		return ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, value, buflen, len);
 	if (cs_xout_init(&x, wide, buflen, 1) != 0)
-		return cs_diag_add(&d->h, "HY001", "out of memory");
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	rc = ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, x.buf, (SQLINTEGER)x.buflen, &tlen);
 	rc = cs_xout_finish(&x, &d->h, rc, wide, value, buflen, 1, &n);
 	if (len && SQL_SUCCEEDED(rc))
@@ -186,7 +186,7 @@ static SQLRETURN cs_set_stmt_attr(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER va
 		struct cs_handle *ds = cs_get(value, CS_KIND_DESC);
 
 		if (!ds)
-			return cs_diag_add(o, "HY024", "the descriptor handle is not valid");
+			return cs_diag_add(o, CS_SHY024, "the descriptor handle is not valid");
 		value = ds->target;
 	}
 	fn = cs_fn_pick(o->drv, CS_FN_SQLSetStmtAttr, wide, &other);
@@ -221,7 +221,7 @@ static SQLRETURN cs_wrap_desc_value(struct cs_stmt *s, int which, SQLPOINTER val
 	if (!ds)
 		ds = cs_desc_wrap(s, which, th);
 	if (!ds)
-		return cs_diag_add(&s->h, "HY001", "out of memory");
+		return cs_diag_add(&s->h, CS_SHY001, "out of memory");
 	memcpy(value, &ds, sizeof(ds));
 	return SQL_SUCCESS;
 }

@@ -224,7 +224,7 @@ static SQLRETURN cs_browse_connect(SQLHDBC hdbc, const char *called)
 	if (!o)
 		return SQL_INVALID_HANDLE;
 	cs_diag_reset(o);
-	return cs_diag_add(o, "IM001", "%s is not supported: browsing would expose credshim's "
+	return cs_diag_add(o, CS_SIM001, "%s is not supported: browsing would expose credshim's "
 			   "credential checkout step by step; connect with SQLDriverConnect", called);
 }
 

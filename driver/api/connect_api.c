@@ -47,12 +47,12 @@ static SQLRETURN cs_connect3(struct cs_dbc *d, int wide, const void *dsn, SQLSMA
 	memset(&xp, 0, sizeof(xp));
 	if (cs_arg_utf8(&xd, wide, dsn, dsnlen) || cs_arg_utf8(&xu, wide, uid, uidlen) ||
 	    cs_arg_utf8(&xp, wide, pwd, pwdlen)) {
-		rc = cs_diag_add(&d->h, "HY090", "invalid string or buffer length");
+		rc = cs_diag_add(&d->h, CS_SHY090, "invalid string or buffer length");
 		goto out_free;
 	}
 	if ((xd.p && cs_attrs_set(&a, "DSN", xd.p)) || (xu.p && *(char *)xu.p && cs_attrs_set(&a, "UID", xu.p)) ||
 	    (xp.p && *(char *)xp.p && cs_attrs_set(&a, "PWD", xp.p)) || !(conn = cs_attrs_build(&a, NULL, NULL))) {
-		rc = cs_diag_add(&d->h, "HY001", "out of memory");
+		rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
 		goto out_free;
 	}
 	rc = cs_connect(d, conn, strlen(conn), wide, NULL);
@@ -111,10 +111,10 @@ static SQLRETURN cs_driver_connect(struct cs_dbc *d, int wide, const void *in, S
 	case SQL_DRIVER_COMPLETE_REQUIRED:
 		break;
 	default:
-		return cs_diag_add(&d->h, "HY110", "invalid driver completion %u", completion);
+		return cs_diag_add(&d->h, CS_SHY110, "invalid driver completion %u", completion);
 	}
 	if (!in || cs_arg_utf8(&x, wide, in, inlen) != 0)
-		return cs_diag_add(&d->h, "HY090", "invalid connection string or length");
+		return cs_diag_add(&d->h, CS_SHY090, "invalid connection string or length");
 	rc = cs_connect(d, x.p, strlen(x.p), wide, &outconn);
 	cs_xstr_free(&x);
 	if (!SQL_SUCCEEDED(rc))
@@ -123,7 +123,7 @@ static SQLRETURN cs_driver_connect(struct cs_dbc *d, int wide, const void *in, S
 	if (outlen)
 		*outlen = (SQLSMALLINT)(n > SHRT_MAX ? SHRT_MAX : n);
 	if (orc == SQL_SUCCESS_WITH_INFO) {
-		cs_diag_add(&d->h, "01004", "String data, right truncated");
+		cs_diag_add(&d->h, CS_S01004, "String data, right truncated");
 		rc = SQL_SUCCESS_WITH_INFO;
 	}
 	explicit_bzero(outconn, strlen(outconn));

@@ -88,7 +88,7 @@ CS_EXPORT SQLRETURN SQL_API SQLGetFunctions(SQLHDBC hdbc, SQLUSMALLINT id, SQLUS
 		return SQL_INVALID_HANDLE;
 	cs_diag_reset(&d->h);
 	if (!supported)
-		return cs_diag_add(&d->h, "HY009", "SQLGetFunctions: null pointer for the answer");
+		return cs_diag_add(&d->h, CS_SHY009, "SQLGetFunctions: null pointer for the answer");
 	if (d->connected && d->h.drv->a[CS_FN_SQLGetFunctions]) {
 		SQLRETURN rc = ((cs_pf_SQLGetFunctions)d->h.drv->a[CS_FN_SQLGetFunctions])(d->h.target,
 				id, supported);

@@ -50,7 +50,7 @@ static SQLRETURN cs_alloc_dbc(struct cs_env *e, SQLHANDLE *out)
 	struct cs_dbc *d = cs_handle_new(CS_KIND_DBC);
 
 	if (!d)
-		return cs_diag_add(&e->h, "HY001", "out of memory");
+		return cs_diag_add(&e->h, CS_SHY001, "out of memory");
 	pthread_mutex_init(&d->lock, NULL);
 	d->env = e;
 	pthread_mutex_lock(&e->lock);
@@ -68,14 +68,14 @@ static SQLRETURN cs_alloc_stmt(struct cs_dbc *d, SQLHANDLE *out)
 	SQLRETURN rc;
 
 	if (!d->connected)
-		return cs_diag_add(&d->h, "08003", "the connection is not open");
+		return cs_diag_add(&d->h, CS_S08003, "the connection is not open");
 	rc = cs_target_alloc(d->h.drv, SQL_HANDLE_STMT, d->h.target, &th);
 	if (!SQL_SUCCEEDED(rc))
 		return rc;
 	s = cs_handle_new(CS_KIND_STMT);
 	if (!s) {
 		cs_target_free(d->h.drv, SQL_HANDLE_STMT, th);
-		return cs_diag_add(&d->h, "HY001", "out of memory");
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	}
 	s->h.target = th;
 	s->h.drv = d->h.drv;
@@ -95,14 +95,14 @@ static SQLRETURN cs_alloc_desc(struct cs_dbc *d, SQLHANDLE *out)
 	SQLRETURN rc;
 
 	if (!d->connected)
-		return cs_diag_add(&d->h, "08003", "the connection is not open");
+		return cs_diag_add(&d->h, CS_S08003, "the connection is not open");
 	rc = cs_target_alloc(d->h.drv, SQL_HANDLE_DESC, d->h.target, &th);
 	if (!SQL_SUCCEEDED(rc))
 		return rc;
 	ds = cs_handle_new(CS_KIND_DESC);
 	if (!ds) {
 		cs_target_free(d->h.drv, SQL_HANDLE_DESC, th);
-		return cs_diag_add(&d->h, "HY001", "out of memory");
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	}
 	ds->h.target = th;
 	ds->h.drv = d->h.drv;
@@ -200,7 +200,7 @@ static SQLRETURN cs_free_desc(struct cs_desc *ds)
 	SQLRETURN rc;
 
 	if (ds->stmt)
-		return cs_diag_add(&ds->h, "HY017", "an implicitly allocated descriptor cannot be freed");
+		return cs_diag_add(&ds->h, CS_SHY017, "an implicitly allocated descriptor cannot be freed");
 	rc = cs_target_free(ds->h.drv, SQL_HANDLE_DESC, ds->h.target);
 	if (rc == SQL_ERROR)
 		return rc;
@@ -335,7 +335,7 @@ CS_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV env, SQLINTEGER attr, SQLPOINT
 	switch (attr) {
 	case SQL_ATTR_ODBC_VERSION:
 		if (v != SQL_OV_ODBC2 && v != SQL_OV_ODBC3 && v != 380 /* SQL_OV_ODBC3_80 */)
-			return cs_diag_add(&e->h, "HY024", "invalid ODBC version %d", (int)v);
+			return cs_diag_add(&e->h, CS_SHY024, "invalid ODBC version %d", (int)v);
 		e->odbc_version = v;
 		break;
 	case SQL_ATTR_OUTPUT_NTS:
@@ -347,7 +347,7 @@ CS_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV env, SQLINTEGER attr, SQLPOINT
 	case SQL_ATTR_CONNECTION_POOLING:
 		return SQL_SUCCESS;
 	default:
-		return cs_diag_add(&e->h, "HY092", "environment attribute %d is not supported", (int)attr);
+		return cs_diag_add(&e->h, CS_SHY092, "environment attribute %d is not supported", (int)attr);
 	}
 	cs_env_apply(e, attr, value);
 	return SQL_SUCCESS;
@@ -376,7 +376,7 @@ CS_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV env, SQLINTEGER attr, SQLPOINT
 		v = SQL_CP_OFF;
 		break;
 	default:
-		return cs_diag_add(&e->h, "HY092", "environment attribute %d is not supported", (int)attr);
+		return cs_diag_add(&e->h, CS_SHY092, "environment attribute %d is not supported", (int)attr);
 	}
 	if (value)
 		memcpy(value, &v, sizeof(v));
@@ -390,7 +390,7 @@ static SQLRETURN cs_endtran_dbc(struct cs_handle *o, SQLSMALLINT completion)
 	struct cs_driver *drv = o->drv;
 
 	if (!drv)
-		return cs_diag_add(o, "08003", "the connection is not open");
+		return cs_diag_add(o, CS_S08003, "the connection is not open");
 	if (drv->a[CS_FN_SQLEndTran])
 		return ((cs_pf_SQLEndTran)drv->a[CS_FN_SQLEndTran])(SQL_HANDLE_DBC, o->target, completion);
 	if (drv->a[CS_FN_SQLTransact])
@@ -413,7 +413,7 @@ static SQLRETURN cs_endtran_env(struct cs_env *e, SQLSMALLINT completion)
 			continue;
 		r = cs_endtran_dbc(&d->h, completion);
 		if (r == SQL_ERROR)
-			rc = cs_diag_add(&e->h, "25S01", "the transaction of connection to %s could not "
+			rc = cs_diag_add(&e->h, CS_S25S01, "the transaction of connection to %s could not "
 					 "be completed; see that connection's diagnostics", d->dsn);
 		else if (r == SQL_SUCCESS_WITH_INFO && rc == SQL_SUCCESS)
 			rc = r;
@@ -470,7 +470,7 @@ CS_EXPORT SQLRETURN SQL_API SQLCopyDesc(SQLHDESC src, SQLHDESC dst)
 		return SQL_INVALID_HANDLE;
 	cs_diag_reset(d);
 	if (s->drv != d->drv)
-		return cs_diag_add(d, "HY024", "descriptors of connections through different "
+		return cs_diag_add(d, CS_SHY024, "descriptors of connections through different "
 				   "target drivers cannot be copied");
 	if (!d->drv->a[CS_FN_SQLCopyDesc])
 		return cs_not_supported(d, "SQLCopyDesc");

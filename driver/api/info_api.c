@@ -26,7 +26,7 @@ static SQLRETURN cs_get_info(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, 
 		if (len)
 			*len = (SQLSMALLINT)n;
 		if (rc == SQL_SUCCESS_WITH_INFO)
-			cs_diag_add(&d->h, "01004", "String data, right truncated");
+			cs_diag_add(&d->h, CS_S01004, "String data, right truncated");
 		return rc;
 	}
 	fn = wide ? d->h.drv->w[CS_FN_SQLGetInfo] : d->h.drv->a[CS_FN_SQLGetInfo];

@@ -43,8 +43,8 @@ static void *cs_x_fn(struct cs_handle *o, int wide, enum cs_fn f, const char *ca
 static SQLRETURN cs_xin_fail(struct cs_handle *o, SQLLEN len)
 {
 	if (len < 0 && len != SQL_NTS)
-		return cs_diag_add(o, "HY090", "Invalid string or buffer length");
-	return cs_diag_add(o, "HY001", "Memory allocation error");
+		return cs_diag_add(o, CS_SHY090, "Invalid string or buffer length");
+	return cs_diag_add(o, CS_SHY001, "Memory allocation error");
 }
 
 static SQLRETURN cs_xin(struct cs_handle *o, struct cs_xstr *x, int wide, const void *s, SQLLEN len,
@@ -114,9 +114,9 @@ static SQLRETURN cs_xo_begin(struct cs_handle *o, struct cs_xout *x, int wide, S
 			     int in_bytes)
 {
 	if (buflen < 0)
-		return cs_diag_add(o, "HY090", "Invalid string or buffer length");
+		return cs_diag_add(o, CS_SHY090, "Invalid string or buffer length");
 	if (cs_xout_init(x, wide, buflen, in_bytes) != 0)
-		return cs_diag_add(o, "HY001", "Memory allocation error");
+		return cs_diag_add(o, CS_SHY001, "Memory allocation error");
 	return SQL_SUCCESS;
 }
 
@@ -131,7 +131,7 @@ static int cs_xo_again(struct cs_handle *o, struct cs_xout *x, int wide, SQLRETU
 		return 0;
 	g = cs_xout_grow(x, wide, tlen, in_bytes);
 	if (g < 0)
-		*rc = cs_diag_add(o, "HY001", "Memory allocation error");
+		*rc = cs_diag_add(o, CS_SHY001, "Memory allocation error");
 	return g > 0;
 }
 
@@ -592,11 +592,11 @@ SQLRETURN cs_x_SQLNativeSql(struct cs_handle *o, int wide, SQLHDBC hdbc, void *i
 	if ((rc = cs_xo_begin(o, &x, wide, buflen, 0)) != SQL_SUCCESS)
 		goto out_free_in;
 	if (xs.p && cs_xout_grow(&x, wide, (SQLLEN)(wide ? strlen(xs.p) : cs_u16_len(xs.p)), 0) < 0)
-		rc = cs_diag_add(o, "HY001", "Memory allocation error");
+		rc = cs_diag_add(o, CS_SHY001, "Memory allocation error");
 	else
 		do {
 			if (cs_xstr_reserve(&xs, x.bytes + sizeof(SQLWCHAR)) != 0) {
-				rc = cs_diag_add(o, "HY001", "Memory allocation error");
+				rc = cs_diag_add(o, CS_SHY001, "Memory allocation error");
 				break;
 			}
 			tlen = 0;

@@ -75,12 +75,12 @@ SQLRETURN cs_dbc_store_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTER value,
 		else if (len >= 0)
 			n = (size_t)len;
 		else
-			return cs_diag_add(&d->h, "HY090", "invalid string length %d for attribute %d",
+			return cs_diag_add(&d->h, CS_SHY090, "invalid string length %d for attribute %d",
 					   (int)len, (int)attr);
 		c.is_str = 1;
 		c.str = calloc(1, n + sizeof(SQLWCHAR));
 		if (!c.str)
-			return cs_diag_add(&d->h, "HY001", "out of memory");
+			return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 		memcpy(c.str, value, n);
 		c.strlen_bytes = (SQLINTEGER)n;
 	} else {
@@ -97,7 +97,7 @@ SQLRETURN cs_dbc_store_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTER value,
 
 		if (cap > CS_CATTR_MAX || !(a = realloc(d->attrs, cap * sizeof(*a)))) {
 			cs_cattr_clear(&c);
-			return cs_diag_add(&d->h, "HY001", "too many connection attributes");
+			return cs_diag_add(&d->h, CS_SHY001, "too many connection attributes");
 		}
 		d->attrs = a;
 		d->capattrs = cap;
@@ -140,7 +140,7 @@ SQLRETURN cs_dbc_target_set_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTER v
 	if (!other || !value || !cs_value_is_string(attr, len))
 		return ((cs_pf_SQLSetConnectAttr)fn)(d->h.target, attr, value, len);
 	if (cs_xstr_in(&x, wide, value, len, 1) != 0)
-		return cs_diag_add(&d->h, "HY001", "out of memory converting attribute %d", (int)attr);
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory converting attribute %d", (int)attr);
 	rc = ((cs_pf_SQLSetConnectAttr)fn)(d->h.target, attr, x.p, x.n);
 	cs_xstr_free(&x);
 	return rc;
@@ -179,7 +179,7 @@ SQLRETURN cs_dbc_apply_attrs(struct cs_dbc *d, int before_connect)
 		c->retry = 0;
 		if (!SQL_SUCCEEDED(r)) {
 			cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target);
-			cs_diag_add(&d->h, "01S02", "connection attribute %d was not accepted by the "
+			cs_diag_add(&d->h, CS_S01S02, "connection attribute %d was not accepted by the "
 				    "target driver", (int)c->attr);
 			rc = SQL_SUCCESS_WITH_INFO;
 		}

@@ -62,9 +62,9 @@ static SQLRETURN cs_conn_read_dsn(struct cs_dbc *d, struct cs_conn_ctx *c)
 		return SQL_SUCCESS;
 	r = cs_dsn_read(dsn, &c->all);
 	if (r < 0)
-		return cs_diag_add(&d->h, "HY001", "out of memory reading DSN '%s'", dsn);
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory reading DSN '%s'", dsn);
 	if (r > 0 && !driver)
-		return cs_diag_add(&d->h, "IM002", "data source '%s' has no entries in odbc.ini", dsn);
+		return cs_diag_add(&d->h, CS_SIM002, "data source '%s' has no entries in odbc.ini", dsn);
 	return SQL_SUCCESS;
 }
 
@@ -80,23 +80,23 @@ static SQLRETURN cs_conn_load_target(struct cs_dbc *d, struct cs_conn_ctx *c)
 	if (tdsn && !*tdsn)
 		tdsn = NULL;
 	if (!tdrv && !tdsn)
-		return cs_diag_add(&d->h, "IM002", "%s sets neither TargetDriver nor TargetDSN: add "
+		return cs_diag_add(&d->h, CS_SIM002, "%s sets neither TargetDriver nor TargetDSN: add "
 				   "TargetDriver=<driver name from odbcinst.ini, or library path> or "
 				   "TargetDSN=<DSN of the real driver>", d->dsn);
 	if (tdrv && tdsn)
-		return cs_diag_add(&d->h, "08001", "%s sets both TargetDriver and TargetDSN: keep one",
+		return cs_diag_add(&d->h, CS_S08001, "%s sets both TargetDriver and TargetDSN: keep one",
 				   d->dsn);
 	if (tdsn) {
 		if (cs_dsn_driver(tdsn, name, sizeof(name)) != 0)
-			return cs_diag_add(&d->h, "IM002", "TargetDSN '%s' of %s is not a data source "
+			return cs_diag_add(&d->h, CS_SIM002, "TargetDSN '%s' of %s is not a data source "
 					   "with a Driver entry in odbc.ini", tdsn, d->dsn);
 		tdrv = name;
 	}
 	if (cs_target_resolve(tdrv, path, sizeof(path), err, sizeof(err)) != 0)
-		return cs_diag_add(&d->h, "IM003", "%s", err);
+		return cs_diag_add(&d->h, CS_SIM003, "%s", err);
 	c->drv = cs_target_acquire(path, err, sizeof(err));
 	if (!c->drv)
-		return cs_diag_add(&d->h, "IM003", "%s", err);
+		return cs_diag_add(&d->h, CS_SIM003, "%s", err);
 	cs_log(CS_LOG_INFO, "%s: target driver %s", d->dsn, c->drv->path);
 	return SQL_SUCCESS;
 }
@@ -123,7 +123,7 @@ static SQLRETURN cs_conn_build_target(struct cs_dbc *d, struct cs_conn_ctx *c)
 		if (!cs_conf_find(c->all.v[i].key))
 			r |= cs_attrs_set(&c->tgt, c->all.v[i].key, c->all.v[i].value);
 	if (r || !(c->tconn = cs_attrs_build(&c->tgt, NULL, NULL)))
-		return cs_diag_add(&d->h, "HY001", "out of memory building the target connection string");
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory building the target connection string");
 	return SQL_SUCCESS;
 }
 
@@ -139,14 +139,14 @@ static SQLRETURN cs_conn_call_target(struct cs_dbc *d, const char *tconn, int wi
 	SQLRETURN rc;
 
 	if (!fn)
-		return cs_diag_add(&d->h, "IM001", "target driver %s has no SQLDriverConnect", drv->path);
+		return cs_diag_add(&d->h, CS_SIM001, "target driver %s has no SQLDriverConnect", drv->path);
 	if (twide) {
 		SQLWCHAR out[1024];
 		size_t n;
 		cs_u16 *w = cs_utf8_to_u16_dup(tconn, strlen(tconn), &n);
 
 		if (!w)
-			return cs_diag_add(&d->h, "HY001", "out of memory");
+			return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 		rc = ((cs_pfw_SQLDriverConnect)fn)(d->h.target, NULL, w, SQL_NTS, out,
 						   sizeof(out) / sizeof(out[0]), &outlen, SQL_DRIVER_NOPROMPT);
 		explicit_bzero(w, n * sizeof(*w));
@@ -170,7 +170,7 @@ static SQLRETURN cs_target_alloc_dbc(struct cs_dbc *d, struct cs_tenv *t, SQLHDB
 		return ((cs_pf_SQLAllocHandle)drv->a[CS_FN_SQLAllocHandle])(SQL_HANDLE_DBC, t->henv, out);
 	if (drv->a[CS_FN_SQLAllocConnect])
 		return ((cs_pf_SQLAllocConnect)drv->a[CS_FN_SQLAllocConnect])(t->henv, out);
-	return cs_diag_add(&d->h, "IM005", "target driver %s cannot allocate a connection", drv->path);
+	return cs_diag_add(&d->h, CS_SIM005, "target driver %s cannot allocate a connection", drv->path);
 }
 
 static void cs_target_free_dbc(struct cs_driver *drv, SQLHDBC h)
@@ -235,7 +235,7 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 	rc = cs_target_alloc_dbc(d, d->tenv, &th);
 	if (!SQL_SUCCEEDED(rc)) {
 		cs_conn_drop_target(d);
-		return cs_diag_add(&d->h, "IM005", "target driver %s failed to allocate a connection",
+		return cs_diag_add(&d->h, CS_SIM005, "target driver %s failed to allocate a connection",
 				   c->drv->path);
 	}
 	d->h.drv = c->drv;
@@ -281,13 +281,13 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 
 	memset(&c, 0, sizeof(c));
 	if (d->connected)
-		return cs_diag_add(&d->h, "08002", "the connection is already open");
+		return cs_diag_add(&d->h, CS_S08002, "the connection is already open");
 	if (cs_attrs_parse(&c.in, connstr, len, err, sizeof(err)) != 0) {
-		rc = cs_diag_add(&d->h, "08001", "invalid %s", err);
+		rc = cs_diag_add(&d->h, CS_S08001, "invalid %s", err);
 		goto out;
 	}
 	if (cs_attrs_merge_missing(&c.all, &c.in) != 0) {
-		rc = cs_diag_add(&d->h, "HY001", "out of memory");
+		rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
 		goto out;
 	}
 	rc = cs_conn_read_dsn(d, &c);
@@ -322,7 +322,7 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	if (out) {
 		*out = cs_attrs_build(&c.in, cs_out_skip, &d->pam);
 		if (!*out)
-			rc = cs_diag_add(&d->h, "HY001", "out of memory");
+			rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	}
 	cs_log(CS_LOG_INFO, "%s: connected%s", d->dsn, d->pam ? " with a PAM credential" : "");
 out:
@@ -359,7 +359,7 @@ SQLRETURN cs_disconnect(struct cs_dbc *d)
 	SQLRETURN rc;
 
 	if (!d->connected)
-		return cs_diag_add(&d->h, "08003", "the connection is not open");
+		return cs_diag_add(&d->h, CS_S08003, "the connection is not open");
 	rc = cs_target_disconnect(d);
 	if (rc == SQL_ERROR || rc == SQL_INVALID_HANDLE)
 		return rc;

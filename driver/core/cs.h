@@ -26,6 +26,8 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "sqlstate.h"
+
 #define CS_HIDDEN __attribute__((visibility("hidden")))
 
 /* Function numbers: one per row of odbc_api.def. */
@@ -187,7 +189,7 @@ static inline void cs_diag_reset(struct cs_handle *h)
 		cs_diag_clear_slow(h);
 }
 /* Adds a record; returns SQL_ERROR for convenience. */
-CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate,
+CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state,
 				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Copies every diagnostic record of a target handle into h's own list
  * (used before a target handle is freed). */

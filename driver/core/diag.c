@@ -53,7 +53,7 @@ static void cs_diag_push(struct cs_handle *h, const char *sqlstate, SQLINTEGER n
 	d->dirty = 1;
 }
 
-SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate, const char *fmt, ...)
+SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state, const char *fmt, ...)
 {
 	char buf[1024];
 	int off;
@@ -63,7 +63,7 @@ SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(buf + off, sizeof(buf) - (size_t)off, fmt, ap);
 	va_end(ap);
-	cs_diag_push(h, sqlstate, 0, strdup(buf));
+	cs_diag_push(h, cs_states[state].code, 0, strdup(buf));
 	return SQL_ERROR;
 }
 
@@ -75,15 +75,16 @@ SQLRETURN cs_diag_add(struct cs_handle *h, const char *sqlstate, const char *fmt
  */
 SQLRETURN cs_disowned(struct cs_handle *h)
 {
-	cs_diag_push(h, "IM001", 0, strdup("[unixODBC][Driver Manager]Driver does not support this function"));
+	cs_diag_push(h, cs_states[CS_SIM001].code, 0,
+		     strdup("[unixODBC][Driver Manager]Driver does not support this function"));
 	return SQL_ERROR;
 }
 
 SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn)
 {
 	if (!h->drv)
-		return cs_diag_add(h, "08003", "%s: the connection is not open", fn);
-	return cs_diag_add(h, "IM001", "%s: the target driver %s does not support this function",
+		return cs_diag_add(h, CS_S08003, "%s: the connection is not open", fn);
+	return cs_diag_add(h, CS_SIM001, "%s: the target driver %s does not support this function",
 			   fn, h->drv->path);
 }
 

@@ -63,12 +63,12 @@ struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct 
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		cs_diag_add(errh, "HY001", "out of memory");
+		cs_diag_add(errh, CS_SHY001, "out of memory");
 		goto out_unlock;
 	}
 	rc = cs_tenv_alloc(e, drv, &t->henv);
 	if (!SQL_SUCCEEDED(rc)) {
-		cs_diag_add(errh, "IM004", "the target driver %s failed to allocate an environment",
+		cs_diag_add(errh, CS_SIM004, "the target driver %s failed to allocate an environment",
 			    drv->path);
 		free(t);
 		t = NULL;

@@ -157,14 +157,14 @@ SQLRETURN cs_xout_finish(struct cs_xout *x, struct cs_handle *h, SQLRETURN rc, i
 		return rc;
 	orc = cs_xout_copy(x, app_wide, app_buf, app_buflen, in_bytes, outlen);
 	if (orc == SQL_ERROR)
-		return cs_diag_add(h, "HY001", "out of memory converting a string");
+		return cs_diag_add(h, CS_SHY001, "out of memory converting a string");
 	if (orc == SQL_SUCCESS_WITH_INFO && app_buf) {
 		if (rc == SQL_SUCCESS) {
 			/* Whatever the target left on its handle is not this
 			 * call's: it returned SQL_SUCCESS. */
 			h->diag.hide_target = 1;
 		}
-		cs_diag_add(h, "01004", "String data, right truncated");
+		cs_diag_add(h, CS_S01004, "String data, right truncated");
 		return SQL_SUCCESS_WITH_INFO;
 	}
 	return rc;

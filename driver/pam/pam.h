@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "sqlstate.h"
+
 #define CS_PAM_BODY_MAX   (1024 * 1024)  /* response bytes accepted */
 #define CS_PAM_JSON_DEPTH 16             /* nesting accepted */
 #define CS_PAM_ID_MAX     256
@@ -36,7 +38,8 @@ struct cs_pam_cfg {
 };
 
 struct cs_pam_err {
-	char sqlstate[6];       /* "08001", "28000", "08004", "HYT00" */
+	enum cs_state state;    /* CS_S08001, CS_S28000, CS_S08004, CS_SHYT00 */
+	char sqlstate[6];       /* its code: "08001", ... */
 	char msg[512];          /* starts with "[credshim]" */
 	long http_status;       /* 0 when no HTTP response */
 };
@@ -72,7 +75,7 @@ long long cs_pam_now_ms(void);
 
 /* Fills *err (shared by both layers): SQLSTATE, HTTP status (0 for none)
  * and "[credshim] " + the message. */
-void cs_pam_errf(struct cs_pam_err *err, const char *state, long http, const char *fmt, ...)
+void cs_pam_errf(struct cs_pam_err *err, enum cs_state state, long http, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* Network: POST <url>/rest/cmdctrl/Request.  0 or -1 with *err. */

@@ -287,13 +287,13 @@ static int cs_pam_build_url(struct cs_pam_req *rq, const char *id,
 	int rc = -1;
 
 	if (!base || !*base) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: PamUrl is not set",
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: PamUrl is not set",
 			    rq->op);
 		return -1;
 	}
 	u = curl_url();
 	if (!u) {
-		cs_pam_errf(err, "HY001", 0, "PAM %s failed: out of memory",
+		cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory",
 			    rq->op);
 		return -1;
 	}
@@ -301,14 +301,14 @@ static int cs_pam_build_url(struct cs_pam_req *rq, const char *id,
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: PamUrl is not an "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: PamUrl is not an "
 			    "http:// or https:// URL with a host", rq->op);
 		goto out_free_parts;
 	}
 	cs_pam_printable(rq->host, sizeof(rq->host), host);
 	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: PamUrl must not "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: PamUrl must not "
 			    "have a query or fragment (host %s)", rq->op,
 			    rq->host);
 		goto out_free_parts;
@@ -316,7 +316,7 @@ static int cs_pam_build_url(struct cs_pam_req *rq, const char *id,
 	if (id) {
 		eid = cs_pam_escape(id);
 		if (!eid) {
-			cs_pam_errf(err, "HY001", 0,
+			cs_pam_errf(err, CS_SHY001, 0,
 				    "PAM %s failed: out of memory", rq->op);
 			goto out_free_parts;
 		}
@@ -327,7 +327,7 @@ static int cs_pam_build_url(struct cs_pam_req *rq, const char *id,
 	need = blen + sizeof(CS_PAM_PATH) + (eid ? strlen(eid) + 1 : 0);
 	rq->url = malloc(need);
 	if (!rq->url) {
-		cs_pam_errf(err, "HY001", 0, "PAM %s failed: out of memory",
+		cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory",
 			    rq->op);
 		goto out_free_parts;
 	}
@@ -374,7 +374,7 @@ static int cs_pam_build_headers(struct cs_pam_req *rq, struct cs_pam_err *err)
 
 	tlen = token ? strlen(token) : 0;
 	if (tlen == 0 || tlen > CS_PAM_TOKEN_MAX) {
-		cs_pam_errf(err, "28000", 0, "PAM %s failed: the API token "
+		cs_pam_errf(err, CS_S28000, 0, "PAM %s failed: the API token "
 			    "(PamToken) is %s", rq->op,
 			    tlen ? "too long" : "missing");
 		return -1;
@@ -383,7 +383,7 @@ static int cs_pam_build_headers(struct cs_pam_req *rq, struct cs_pam_err *err)
 		unsigned char c = (unsigned char)token[i];
 
 		if (c < 0x21 || c == 0x7f) {
-			cs_pam_errf(err, "28000", 0, "PAM %s failed: the API "
+			cs_pam_errf(err, CS_S28000, 0, "PAM %s failed: the API "
 				    "token (PamToken) holds a blank or control "
 				    "character", rq->op);
 			return -1;
@@ -412,7 +412,7 @@ static int cs_pam_build_headers(struct cs_pam_req *rq, struct cs_pam_err *err)
 out_free_headers:
 	cs_pam_headers_free(h);
 out_nomem:
-	cs_pam_errf(err, "HY001", 0, "PAM %s failed: out of memory", rq->op);
+	cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory", rq->op);
 	return -1;
 }
 
@@ -519,43 +519,43 @@ static enum cs_pam_next cs_pam_curl_fail(struct cs_pam_req *rq, CURLcode c,
 	cs_pam_curl_text(rq, c, why, sizeof(why));
 	if ((c == CURLE_WRITE_ERROR && rq->resp.too_big) ||
 	    c == CURLE_FILESIZE_EXCEEDED) {
-		cs_pam_errf(err, "08001", rq->http, "PAM %s failed: the "
+		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: the "
 			    "response from %s is over 1 MiB", rq->op,
 			    rq->host);
 		return CS_PAM_DONE;
 	}
 	if (c == CURLE_OPERATION_TIMEDOUT) {
-		cs_pam_errf(err, "HYT00", rq->http, "PAM %s timed out: no "
+		cs_pam_errf(err, CS_SHYT00, rq->http, "PAM %s timed out: no "
 			    "answer from %s within %ld ms (PamTimeout and the "
 			    "login timeout bound it)", rq->op, rq->host,
 			    timeout_ms);
 		return CS_PAM_DONE;
 	}
 	if (c == CURLE_SSL_CACERT_BADFILE || c == CURLE_SSL_CRL_BADFILE) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: TLS verification "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: TLS verification "
 			    "of %s impossible (%s); check that PamCAFile / "
 			    "PamCAPath name readable PEM certificates", rq->op,
 			    rq->host, why);
 		return CS_PAM_DONE;
 	}
 	if (cs_pam_is_tls_verify(c)) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: TLS verification "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: TLS verification "
 			    "of %s failed (%s); set PamCAFile to the CA "
 			    "certificate that signed the PAM's certificate",
 			    rq->op, rq->host, why);
 		return CS_PAM_DONE;
 	}
 	if (cs_pam_is_unreachable(c)) {
-		cs_pam_errf(err, "08001", rq->http, "PAM %s failed: cannot "
+		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: cannot "
 			    "reach the PAM at %s (%s)", rq->op, rq->host, why);
 		return CS_PAM_RETRY;
 	}
 	if (c == CURLE_OUT_OF_MEMORY) {
-		cs_pam_errf(err, "HY001", 0, "PAM %s failed: out of memory",
+		cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory",
 			    rq->op);
 		return CS_PAM_DONE;
 	}
-	cs_pam_errf(err, "08001", rq->http, "PAM %s failed: request to %s "
+	cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: request to %s "
 		    "failed (%s)", rq->op, rq->host, why);
 	return CS_PAM_DONE;
 }
@@ -588,7 +588,7 @@ static enum cs_pam_next cs_pam_attempt(struct cs_pam_req *rq,
 	CURL *h;
 
 	if (timeout_ms < 0) {
-		cs_pam_errf(err, "HYT00", 0, "PAM %s timed out: the login "
+		cs_pam_errf(err, CS_SHYT00, 0, "PAM %s timed out: the login "
 			    "timeout passed before %s answered", rq->op,
 			    rq->host);
 		return CS_PAM_DONE;
@@ -598,13 +598,13 @@ static enum cs_pam_next cs_pam_attempt(struct cs_pam_req *rq,
 	rq->errbuf[0] = '\0';
 	h = cs_pam_handle_get();
 	if (!h) {
-		cs_pam_errf(err, "HY001", 0, "PAM %s failed: out of memory",
+		cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory",
 			    rq->op);
 		return CS_PAM_DONE;
 	}
 	c = cs_pam_setopts(h, rq, timeout_ms);
 	if (c != CURLE_OK) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: libcurl refused "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: libcurl refused "
 			    "an option (%s)", rq->op, curl_easy_strerror(c));
 		goto out_put_handle;
 	}
@@ -616,7 +616,7 @@ static enum cs_pam_next cs_pam_attempt(struct cs_pam_req *rq,
 	}
 	if (judge(rq->http, rq->resp.p, rq->resp.len, ctx, err) != 0 &&
 	    rq->http >= 500 && rq->http <= 599 &&
-	    strcmp(err->sqlstate, "08001") == 0)
+	    err->state == CS_S08001)
 		next = CS_PAM_RETRY;
 
 out_put_handle:
@@ -733,12 +733,12 @@ static int cs_pam_ready(const struct cs_pam_cfg *cfg, const char *op,
 {
 	pthread_once(&cs_pam_once, cs_pam_global_init);
 	if (!cs_pam_curl_ready) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: libcurl could "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: libcurl could "
 			    "not be initialised", op);
 		return -1;
 	}
 	if (!cfg) {
-		cs_pam_errf(err, "08001", 0, "PAM %s failed: no PAM "
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: no PAM "
 			    "configuration", op);
 		return -1;
 	}
@@ -757,7 +757,7 @@ int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 		return -1;
 	body = cs_pam_checkout_body(cfg);
 	if (!body) {
-		cs_pam_errf(err, "HY001", 0,
+		cs_pam_errf(err, CS_SHY001, 0,
 			    "PAM checkout failed: out of memory");
 		return -1;
 	}
@@ -779,13 +779,13 @@ int cs_pam_checkin(const struct cs_pam_cfg *cfg, const char *id,
 	if (cs_pam_ready(cfg, "check-in", err) != 0)
 		return -1;
 	if (!id || !*id) {
-		cs_pam_errf(err, "08001", 0,
+		cs_pam_errf(err, CS_S08001, 0,
 			    "PAM check-in failed: no checkout id");
 		return -1;
 	}
 	body = cs_pam_checkin_body(cfg, id);
 	if (!body) {
-		cs_pam_errf(err, "HY001", 0,
+		cs_pam_errf(err, CS_SHY001, 0,
 			    "PAM check-in failed: out of memory");
 		return -1;
 	}

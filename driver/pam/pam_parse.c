@@ -115,13 +115,14 @@ static cJSON *cs_pam_get(const cJSON *obj, const char *name)
 }
 
 /* Fills *err: SQLSTATE, HTTP status and "[credshim] " + the message. */
-void cs_pam_errf(struct cs_pam_err *err, const char *state, long http, const char *fmt, ...)
+void cs_pam_errf(struct cs_pam_err *err, enum cs_state state, long http, const char *fmt, ...)
 {
 	static const char prefix[] = "[credshim] ";
 	va_list ap;
 
 	memset(err, 0, sizeof(*err));
-	memcpy(err->sqlstate, state, sizeof(err->sqlstate) - 1);
+	err->state = state;
+	memcpy(err->sqlstate, cs_states[state].code, sizeof(err->sqlstate));
 	err->http_status = http;
 	memcpy(err->msg, prefix, sizeof(prefix));
 	va_start(ap, fmt);
@@ -424,20 +425,21 @@ static void cs_pam_fail_status(const struct cs_pam_resp *r, long st,
 			       const char *note, struct cs_pam_err *err)
 {
 	char stx[64], msx[CS_PAM_MSG_MAX + 32];
-	const char *state = "08001", *what;
+	enum cs_state state = CS_S08001;
+	const char *what;
 
 	cs_pam_status_text(r, stx, sizeof(stx));
 	cs_pam_msg_text(r, msx, sizeof(msx));
 	if (st == 401) {
-		state = "28000";
+		state = CS_S28000;
 		what = "the PAM rejected the API token (PamToken)";
 	} else if (st == 403) {
-		state = "28000";
+		state = CS_S28000;
 		what = "the PAM denied access (check the API token and that "
 		       "it may use PamRunHost)";
 	} else if (st == 409 ||
 		   (st >= 400 && st <= 499 && cs_pam_says_busy(r->msg))) {
-		state = "08004";
+		state = CS_S08004;
 		what = "every credential of the runHost is checked out, "
 		       "retry later";
 	} else if (st >= 400 && st <= 499) {
@@ -470,7 +472,7 @@ static int cs_pam_judge(const struct cs_pam_resp *r, struct cs_pam_err *err)
 			cs_pam_fail_status(r, r->http, note, err);
 			return -1;
 		}
-		cs_pam_errf(err, "08001", r->http,
+		cs_pam_errf(err, CS_S08001, r->http,
 			    "PAM %s failed: the response %s (HTTP %ld)",
 			    r->op, cs_pam_scan_why(r->scan), r->http);
 		return -1;
@@ -480,7 +482,7 @@ static int cs_pam_judge(const struct cs_pam_resp *r, struct cs_pam_err *err)
 			cs_pam_fail_status(r, r->http, NULL, err);
 			return -1;
 		}
-		cs_pam_errf(err, "08001", r->http,
+		cs_pam_errf(err, CS_S08001, r->http,
 			    "PAM %s failed: the response's \"status\" is not "
 			    "an HTTP status (HTTP %ld)", r->op, r->http);
 		return -1;
@@ -507,20 +509,20 @@ static int cs_pam_take_field(const struct cs_pam_resp *r, const cJSON *item,
 
 	cs_pam_msg_text(r, msx, sizeof(msx));
 	if (!cJSON_IsString(item) || !item->valuestring) {
-		cs_pam_errf(err, "08001", r->http,
+		cs_pam_errf(err, CS_S08001, r->http,
 			    "PAM %s failed: the response has no string %s "
 			    "(HTTP %ld)%s", r->op, path, r->http, msx);
 		return -1;
 	}
 	n = strlen(item->valuestring);
 	if (n == 0) {
-		cs_pam_errf(err, "08001", r->http,
+		cs_pam_errf(err, CS_S08001, r->http,
 			    "PAM %s failed: the response's %s is empty "
 			    "(HTTP %ld)%s", r->op, path, r->http, msx);
 		return -1;
 	}
 	if (n >= cap) {
-		cs_pam_errf(err, "08001", r->http,
+		cs_pam_errf(err, CS_S08001, r->http,
 			    "PAM %s failed: the response's %s is longer than "
 			    "%zu bytes (HTTP %ld)%s", r->op, path, cap - 1,
 			    r->http, msx);

@@ -98,7 +98,7 @@ static SQLRETURN cs_cfg_uint(struct cs_dbc *d, const struct cs_attrs *cfg, enum 
 	if (!v)
 		v = cs_keys[id].def;
 	if (cs_conf_uint(v, max, out) != 0 || *out < min)
-		return cs_diag_add(&d->h, "08001", "%s: %s must be a whole number from %lu to %lu",
+		return cs_diag_add(&d->h, CS_S08001, "%s: %s must be a whole number from %lu to %lu",
 				   d->dsn, cs_keys[id].name, min, max);
 	return SQL_SUCCESS;
 }
@@ -109,7 +109,7 @@ static SQLRETURN cs_cfg_bool(struct cs_dbc *d, const struct cs_attrs *cfg, enum 
 
 	*out = cs_conf_bool(v ? v : cs_keys[id].def);
 	if (*out < 0)
-		return cs_diag_add(&d->h, "08001", "%s: %s must be 0 or 1", d->dsn, cs_keys[id].name);
+		return cs_diag_add(&d->h, CS_S08001, "%s: %s must be 0 or 1", d->dsn, cs_keys[id].name);
 	return SQL_SUCCESS;
 }
 
@@ -145,21 +145,21 @@ static SQLRETURN cs_token_from_file(struct cs_dbc *d, const char *path, char *ou
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
-		return cs_diag_add(&d->h, "08001", "%s: PamTokenFile %s cannot be opened: %s", d->dsn,
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s cannot be opened: %s", d->dsn,
 				   path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = cs_diag_add(&d->h, "08001", "%s: PamTokenFile %s is not a regular file", d->dsn, path);
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is not a regular file", d->dsn, path);
 		goto out_close;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		rc = cs_diag_add(&d->h, "08001", "%s: PamTokenFile %s is accessible by group or others "
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is accessible by group or others "
 				 "(mode %03o): run chmod 600 on it", d->dsn, path,
 				 (unsigned)(st.st_mode & 0777));
 		goto out_close;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n < 0 || cs_token_line(buf, (size_t)n, out, outlen) != 0)
-		rc = cs_diag_add(&d->h, "08001", "%s: PamTokenFile %s does not start with a token line",
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s does not start with a token line",
 				 d->dsn, path);
 	explicit_bzero(buf, sizeof(buf));
 out_close:
@@ -176,17 +176,17 @@ static SQLRETURN cs_cfg_token_read(struct cs_dbc *d, const struct cs_attrs *cfg,
 	const char *v;
 
 	if (!!tok + !!file + !!env != 1)
-		return cs_diag_add(&d->h, "08001", "%s: set exactly one of PamToken, PamTokenFile and "
+		return cs_diag_add(&d->h, CS_S08001, "%s: set exactly one of PamToken, PamTokenFile and "
 				   "PamTokenEnv (%s)", d->dsn, tok || file || env ? "several are set" :
 				   "none is set");
 	if (file)
 		return cs_token_from_file(d, file, out, outlen);
 	v = tok;
 	if (env && !(v = getenv(env)))
-		return cs_diag_add(&d->h, "08001", "%s: PamTokenEnv names %s, which is not set in the "
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamTokenEnv names %s, which is not set in the "
 				   "environment", d->dsn, env);
 	if (cs_token_line(v, strlen(v), out, outlen) != 0)
-		return cs_diag_add(&d->h, "08001", "%s: the API token from %s is empty or too long",
+		return cs_diag_add(&d->h, CS_S08001, "%s: the API token from %s is empty or too long",
 				   d->dsn, env ? "PamTokenEnv" : "PamToken");
 	return SQL_SUCCESS;
 }
@@ -207,7 +207,7 @@ static SQLRETURN cs_cfg_token(struct cs_dbc *d, const struct cs_attrs *cfg, char
 
 	if (rc == SQL_SUCCESS && !cs_token_ok(out)) {
 		explicit_bzero(out, outlen);
-		return cs_diag_add(&d->h, "08001", "%s: the API token from %s holds a blank or a control "
+		return cs_diag_add(&d->h, CS_S08001, "%s: the API token from %s holds a blank or a control "
 				   "character", d->dsn, cs_cfg_str(cfg, CS_K_PAMTOKEN) ? "PamToken" :
 				   cs_cfg_str(cfg, CS_K_PAMTOKENFILE) ? "PamTokenFile" : "PamTokenEnv");
 	}
@@ -240,9 +240,9 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 	p->url = cs_cfg_str(cfg, CS_K_PAMURL);
 	p->run_host = cs_cfg_str(cfg, CS_K_PAMRUNHOST);
 	if (!p->url)
-		return cs_diag_add(&d->h, "08001", "%s: PamUrl is required when any Pam* key is set", d->dsn);
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamUrl is required when any Pam* key is set", d->dsn);
 	if (!p->run_host)
-		return cs_diag_add(&d->h, "08001", "%s: PamRunHost is required when any Pam* key is set", d->dsn);
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamRunHost is required when any Pam* key is set", d->dsn);
 	if ((rc = cs_cfg_bool(d, cfg, CS_K_PAMINSECURE, &p->insecure)) != SQL_SUCCESS ||
 	    (rc = cs_cfg_bool(d, cfg, CS_K_PAMSHARECHECKOUT, &c->share)) != SQL_SUCCESS ||
 	    (rc = cs_cfg_uint(d, cfg, CS_K_PAMDURATION, 1, CS_DURATION_MAX, &duration)) != SQL_SUCCESS ||
@@ -250,7 +250,7 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 		return rc;
 	if (strncasecmp(p->url, "https://", 8) != 0 &&
 	    !(p->insecure && strncasecmp(p->url, "http://", 7) == 0))
-		return cs_diag_add(&d->h, "08001", "%s: PamUrl must start with https:// (plain http:// "
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamUrl must start with https:// (plain http:// "
 				   "sends the API token unencrypted and needs PamInsecure=1)", d->dsn);
 	rc = cs_cfg_token(d, cfg, c->token, sizeof(c->token));
 	if (rc != SQL_SUCCESS)
@@ -397,7 +397,7 @@ static int cs_co_fill(struct cs_checkout *e, const struct cs_auth_cfg *c)
 
 static SQLRETURN cs_co_error(struct cs_dbc *d, const struct cs_pam_err *err)
 {
-	return cs_diag_add(&d->h, err->sqlstate, "%s: %s", d->dsn,
+	return cs_diag_add(&d->h, err->state, "%s: %s", d->dsn,
 			   strncmp(err->msg, "[credshim] ", 11) == 0 ? err->msg + 11 : err->msg);
 }
 
@@ -447,7 +447,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 
 				if (c->pam.deadline_ms && now >= c->pam.deadline_ms) {
 					pthread_mutex_unlock(&cs_reg_lock);
-					return cs_diag_add(&d->h, "HYT00", "%s: the login timeout ran out waiting for "
+					return cs_diag_add(&d->h, CS_SHYT00, "%s: the login timeout ran out waiting for "
 							   "a check-in", d->dsn);
 				}
 				ts.tv_sec = until / 1000;
@@ -462,7 +462,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 		if (cs_co_wait_locked(e, c->pam.deadline_ms) != 0) {
 			e->refs--;
 			pthread_mutex_unlock(&cs_reg_lock);
-			return cs_diag_add(&d->h, "HYT00", "%s: the login timeout ran out waiting for "
+			return cs_diag_add(&d->h, CS_SHYT00, "%s: the login timeout ran out waiting for "
 					   "a checkout from the PAM", d->dsn);
 		}
 		if (e->state == CS_CO_READY) {
@@ -483,7 +483,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 	e = cs_co_new(c);
 	if (!e) {
 		pthread_mutex_unlock(&cs_reg_lock);
-		return cs_diag_add(&d->h, "HY001", "out of memory");
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	}
 	e->next = cs_reg;
 	cs_reg = e;
@@ -643,7 +643,7 @@ void cs_auth_settle(struct cs_dbc *d, struct cs_auth *a, int ok)
 			explicit_bzero(a->co->co.passwd, sizeof(a->co->co.passwd));
 		pthread_mutex_unlock(&cs_reg_lock);
 	} else if (cs_co_release(a->co, &err, id, sizeof(id)) != 0) {
-		cs_diag_add(&d->h, "01000", "%s: the login failed and check-in of request %s failed "
+		cs_diag_add(&d->h, CS_S01000, "%s: the login failed and check-in of request %s failed "
 			    "too (%s); the PAM checks it in when its duration ends", d->dsn, id, err.msg);
 	}
 	a->co = NULL;
@@ -661,7 +661,7 @@ SQLRETURN cs_auth_end(struct cs_dbc *d)
 	memset(&err, 0, sizeof(err));
 	if (cs_co_release(e, &err, id, sizeof(id)) == 0)
 		return SQL_SUCCESS;
-	cs_diag_add(&d->h, "01000", "%s: disconnected, but check-in of request %s failed (%s); the "
+	cs_diag_add(&d->h, CS_S01000, "%s: disconnected, but check-in of request %s failed (%s); the "
 		    "PAM checks it in when its duration ends", d->dsn, id, err.msg);
 	return SQL_SUCCESS_WITH_INFO;
 }
