@@ -506,7 +506,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 	return SQL_SUCCESS;
 }
 
-/* Checks e in (outside the lock; e is no longer in the registry). */
+/* Checks e in, outside the lock (e is CHECKIN or unlisted: nobody else uses it). */
 static int cs_co_checkin(struct cs_checkout *e, long long deadline, struct cs_pam_err *err)
 {
 	struct cs_pam_cfg p;
