@@ -32,7 +32,12 @@
 #define CS_DURATION_MAX     525600 /* minutes: one year */
 #define CS_TIMEOUT_MAX      600    /* seconds */
 
-enum cs_co_state { CS_CO_PENDING, CS_CO_READY, CS_CO_FAILED, CS_CO_CHECKIN };
+/*
+ * PENDING: the checkout request is in flight; READY: checked out;
+ * FAILED: the checkout failed; CHECKIN: its last connection is checking it
+ * in; DONE: checked in at exit while a connection still points at it.
+ */
+enum cs_co_state { CS_CO_PENDING, CS_CO_READY, CS_CO_FAILED, CS_CO_CHECKIN, CS_CO_DONE };
 
 /* One checkout, shared by refs connections. */
 struct cs_checkout {
@@ -702,6 +707,11 @@ static void cs_session_atexit(void)
 			cs_co_checkin(e, deadline, &err);
 		explicit_bzero(&e->co, sizeof(e->co));
 		explicit_bzero(e->token, sizeof(e->token));
+		/* An exit handler of the application that still disconnects
+		 * must not check it in a second time. */
+		pthread_mutex_lock(&cs_reg_lock);
+		e->state = CS_CO_DONE;
+		pthread_mutex_unlock(&cs_reg_lock);
 		/* Connections may still point at it: leave the memory. */
 	}
 }

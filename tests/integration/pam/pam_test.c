@@ -1479,11 +1479,35 @@ static void *exit_thread(void *arg)
 
 /* The child: connects three times (two share pg1, one on pg2) and ends
  * without disconnecting or freeing anything. */
+/* The "late-disconnect" child's connections, ended by its own exit
+ * handler, which runs after credshim's (registered before it). */
+static SQLHENV g_late_env;
+static SQLHDBC g_late[3];
+
+static void late_disconnect(void)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		SQLDisconnect(g_late[i]);
+		SQLFreeHandle(SQL_HANDLE_DBC, g_late[i]);
+	}
+	SQLFreeHandle(SQL_HANDLE_ENV, g_late_env);
+}
+
 static int child_main(const char *mode)
 {
 	SQLHENV env = env_new();
 	SQLHDBC d1 = dbc_new(env), d2 = dbc_new(env), d3 = dbc_new(env);
 	pthread_t th;
+
+	if (strcmp(mode, "late-disconnect") == 0) {
+		g_late_env = env;
+		g_late[0] = d1;
+		g_late[1] = d2;
+		g_late[2] = d3;
+		atexit(late_disconnect);
+	}
 
 	if (!connect_ok(d1, "DSN=pam_pg1", 0, NULL, 0) || !connect_ok(d2, "DSN=pam_pg1", 1, NULL, 0) ||
 	    !connect_ok(d3, "DSN=pam_pg2", 0, NULL, 0) || !current_user_is(d2, "cs_app1"))
@@ -1499,6 +1523,8 @@ static int child_main(const char *mode)
 	}
 	if (strcmp(mode, "_exit") == 0)
 		_exit(5);
+	if (strcmp(mode, "late-disconnect") == 0)
+		exit(6);
 	return 11;
 }
 
@@ -1555,6 +1581,15 @@ static void t_exit(const char *self)
 		result(mock_wait_outstanding(0, 2000) && mock_counter("checkins") == 2,
 		       "exit (%s): the exit handler checked both in", m[i].mode);
 	}
+
+	/* The application's own exit handler disconnects after credshim's
+	 * has checked everything in: no second check-in, no crash. */
+	mock_reset();
+	st = run_child(self, "late-disconnect", &ms);
+	result(st == 6 && mock_wait_outstanding(0, 2000) && mock_counter("checkins") == 2 &&
+	       mock_counter("requests_total") == 4,
+	       "an application exit handler that disconnects after credshim's: status %d, two checkouts and "
+	       "two check-ins, nothing sent twice (%ld requests)", st, mock_counter("requests_total"));
 
 	/* The PAM hangs at exit: the handler gives up after its 5 s budget. */
 	mock_reset();
