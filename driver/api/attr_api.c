@@ -119,7 +119,7 @@ static SQLRETURN cs_get_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER v
 {
 	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
 	struct cs_xout x;
-	int other;
+	int other, tries = 0, grown = 0;
 	void *fn;
 	SQLINTEGER tlen = 0;
 	SQLLEN n = 0;
@@ -137,7 +137,16 @@ static SQLRETURN cs_get_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER v
 		return ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, value, buflen, len);
 	if (cs_xout_init(&x, wide, buflen, 1) != 0)
 		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
-	rc = ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, x.buf, (SQLINTEGER)x.buflen, &tlen);
+	/* A value longer than x: once more with x enlarged, so that the
+	 * application gets its full length. */
+	do {
+		tlen = 0;
+		rc = ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, x.buf, (SQLINTEGER)x.buflen, &tlen);
+	} while (SQL_SUCCEEDED(rc) && tries++ == 0 && (grown = cs_xout_grow(&x, wide, tlen, 1)) > 0);
+	if (grown < 0) {
+		cs_xout_free(&x);
+		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
+	}
 	rc = cs_xout_finish(&x, &d->h, rc, wide, value, buflen, 1, &n);
 	if (len && SQL_SUCCEEDED(rc))
 		*len = (SQLINTEGER)n;

@@ -65,6 +65,7 @@ static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLIN
 	char astate[16] = "";
 	SQLSMALLINT tlen = 0;
 	SQLLEN n = 0;
+	int tries = 0, grown = 0;
 	SQLRETURN rc, orc;
 
 	if (!o->target || !o->drv || o->diag.drained || o->diag.hide_target)
@@ -79,12 +80,19 @@ static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLIN
 	}
 	if (cs_xout_init(&x, wide, buflen, 0) != 0)
 		return SQL_ERROR;
-	if (wide)
-		rc = ((cs_pfa_SQLGetDiagRec)fn)(type, o->target, rec, (SQLCHAR *)astate, native, x.buf,
-						(SQLSMALLINT)x.buflen, &tlen);
-	else
-		rc = ((cs_pfw_SQLGetDiagRec)fn)(type, o->target, rec, wstate, native, x.buf,
-						(SQLSMALLINT)x.buflen, &tlen);
+	/* A message longer than x: once more with x enlarged, so that the
+	 * application gets its full length. */
+	do {
+		tlen = 0;
+		if (wide)
+			rc = ((cs_pfa_SQLGetDiagRec)fn)(type, o->target, rec, (SQLCHAR *)astate, native,
+							x.buf, cs_xbuf_s(&x), &tlen);
+		else
+			rc = ((cs_pfw_SQLGetDiagRec)fn)(type, o->target, rec, wstate, native, x.buf,
+							cs_xbuf_s(&x), &tlen);
+	} while (SQL_SUCCEEDED(rc) && tries++ == 0 && (grown = cs_xout_grow(&x, wide, tlen, 0)) > 0);
+	if (grown < 0)
+		rc = SQL_ERROR;
 	if (SQL_SUCCEEDED(rc)) {
 		if (!wide)
 			cs_u16_to_utf8(wstate, cs_u16_len(wstate), astate, sizeof(astate));
@@ -197,7 +205,7 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 				 SQLSMALLINT *len)
 {
 	struct cs_xout x;
-	int other;
+	int other, tries = 0, grown = 0;
 	void *fn;
 	SQLSMALLINT tlen = 0;
 	SQLLEN n = 0;
@@ -212,7 +220,12 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 		return ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, info, buflen, len);
 	if (cs_xout_init(&x, wide, buflen, 1) != 0)
 		return SQL_ERROR;
-	rc = ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, x.buf, (SQLSMALLINT)x.buflen, &tlen);
+	do {
+		tlen = 0;
+		rc = ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, x.buf, cs_xbuf_s(&x), &tlen);
+	} while (SQL_SUCCEEDED(rc) && tries++ == 0 && (grown = cs_xout_grow(&x, wide, tlen, 1)) > 0);
+	if (grown < 0)
+		rc = SQL_ERROR;
 	if (SQL_SUCCEEDED(rc)) {
 		orc = cs_xout_copy(&x, wide, info, buflen, 1, &n);
 		if (orc != SQL_SUCCESS)

@@ -135,18 +135,6 @@ static int cs_xo_again(struct cs_handle *o, struct cs_xout *x, int wide, SQLRETU
 	return g > 0;
 }
 
-/* x's size for an SQLSMALLINT / SQLINTEGER buffer length argument (even,
- * so a byte count stays whole UTF-16 units). */
-static SQLSMALLINT cs_xbuf_s(const struct cs_xout *x)
-{
-	return x->buflen > INT16_MAX - 1 ? INT16_MAX - 1 : (SQLSMALLINT)x->buflen;
-}
-
-static SQLINTEGER cs_xbuf_i(const struct cs_xout *x)
-{
-	return x->buflen > INT32_MAX - 1 ? INT32_MAX - 1 : (SQLINTEGER)x->buflen;
-}
-
 /* Converts the target's output to the application's buffer, stores the
  * length when the call succeeded, and frees x. */
 static SQLRETURN cs_xo_end_s(struct cs_handle *o, struct cs_xout *x, SQLRETURN rc, int wide,

@@ -79,4 +79,16 @@ CS_HIDDEN SQLRETURN cs_xout_copy(const struct cs_xout *x, int app_wide, void *ap
 CS_HIDDEN int cs_xout_grow(struct cs_xout *x, int app_wide, SQLLEN tlen, int in_bytes);
 CS_HIDDEN void cs_xout_free(struct cs_xout *x);
 
+/* x's size as an SQLSMALLINT / SQLINTEGER buffer length argument (even,
+ * so a byte count stays whole UTF-16 units). */
+static inline SQLSMALLINT cs_xbuf_s(const struct cs_xout *x)
+{
+	return x->buflen > INT16_MAX - 1 ? INT16_MAX - 1 : (SQLSMALLINT)x->buflen;
+}
+
+static inline SQLINTEGER cs_xbuf_i(const struct cs_xout *x)
+{
+	return x->buflen > INT32_MAX - 1 ? INT32_MAX - 1 : (SQLINTEGER)x->buflen;
+}
+
 #endif
