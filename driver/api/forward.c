@@ -21,6 +21,8 @@
  * The fast path: no own diagnostics to reset and a target to call.  It
  * ends in a tail call either way (to the target, or to the cs_slow
  * function that does the full work), so the forwarder needs no frame.
+ * A slow twin gets the credshim handle, then the call's own arguments
+ * with the target's handle in the first place (as the A/W converters do).
  */
 #define CS_FAST(o, kind) \
 	(__builtin_expect(!(o)->diag.dirty, 1) && (!CS_MAY_BE_CLOSED_##kind || (o)->drv))
