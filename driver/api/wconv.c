@@ -163,13 +163,15 @@ static SQLRETURN cs_xo_end_i(struct cs_handle *o, struct cs_xout *x, SQLRETURN r
 
 /* ---- statements: input strings ---- */
 
-SQLRETURN cs_x_SQLExecDirect(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *text, SQLINTEGER len)
+/* SQLExecDirect and SQLPrepare: the same arguments, a statement text
+ * (their pointer types are the same too, so one call serves both). */
+static SQLRETURN cs_x_text(struct cs_handle *o, int wide, void *fn, SQLHSTMT hstmt, void *text,
+			   SQLINTEGER len)
 {
 	struct cs_xstr xs;
-	void *fn;
 	SQLRETURN rc;
 
-	if (!(fn = CS_X_FN(o, wide, SQLExecDirect)))
+	if (!fn)
 		return SQL_ERROR;
 	if ((rc = cs_xin(o, &xs, wide, text, len, 0)) != SQL_SUCCESS)
 		return rc;
@@ -178,19 +180,14 @@ SQLRETURN cs_x_SQLExecDirect(struct cs_handle *o, int wide, SQLHSTMT hstmt, void
 	return rc;
 }
 
+SQLRETURN cs_x_SQLExecDirect(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *text, SQLINTEGER len)
+{
+	return cs_x_text(o, wide, CS_X_FN(o, wide, SQLExecDirect), hstmt, text, len);
+}
+
 SQLRETURN cs_x_SQLPrepare(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *text, SQLINTEGER len)
 {
-	struct cs_xstr xs;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLPrepare)))
-		return SQL_ERROR;
-	if ((rc = cs_xin(o, &xs, wide, text, len, 0)) != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLPrepare, fn, wide, hstmt, xs.p, xs.n);
-	cs_xstr_free(&xs);
-	return rc;
+	return cs_x_text(o, wide, CS_X_FN(o, wide, SQLPrepare), hstmt, text, len);
 }
 
 SQLRETURN cs_x_SQLSetCursorName(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *name, SQLSMALLINT len)
