@@ -276,17 +276,22 @@ SQLRETURN cs_x_SQLColAttribute(struct cs_handle *o, int wide, SQLHSTMT hstmt, SQ
 
 /* ---- catalog functions ---- */
 
-SQLRETURN cs_x_SQLTables(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat, SQLSMALLINT catlen,
-			 void *schema, SQLSMALLINT schemalen, void *table, SQLSMALLINT tablelen,
-			 void *type, SQLSMALLINT typelen)
+/*
+ * The catalog functions that take only a statement and four (SQLTables,
+ * SQLColumns, SQLColumnPrivileges, SQLProcedureColumns) or three
+ * (SQLPrimaryKeys, SQLProcedures, SQLTablePrivileges) name patterns: their
+ * pointer types are the same within each group, so one call serves each.
+ */
+static SQLRETURN cs_x_names4(struct cs_handle *o, int wide, void *fn, SQLHSTMT hstmt, void *a,
+			     SQLSMALLINT alen, void *b, SQLSMALLINT blen, void *c, SQLSMALLINT clen,
+			     void *d, SQLSMALLINT dlen)
 {
 	struct cs_xargs xa;
-	void *fn;
 	SQLRETURN rc;
 
-	if (!(fn = CS_X_FN(o, wide, SQLTables)))
+	if (!fn)
 		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {table, tablelen}, {type, typelen});
+	rc = CS_XIN(o, &xa, wide, {a, alen}, {b, blen}, {c, clen}, {d, dlen});
 	if (rc != SQL_SUCCESS)
 		return rc;
 	rc = CS_X_CALL(SQLTables, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2), CS_XA(3));
@@ -294,42 +299,44 @@ SQLRETURN cs_x_SQLTables(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *ca
 	return rc;
 }
 
+static SQLRETURN cs_x_names3(struct cs_handle *o, int wide, void *fn, SQLHSTMT hstmt, void *a,
+			     SQLSMALLINT alen, void *b, SQLSMALLINT blen, void *c, SQLSMALLINT clen)
+{
+	struct cs_xargs xa;
+	SQLRETURN rc;
+
+	if (!fn)
+		return SQL_ERROR;
+	rc = CS_XIN(o, &xa, wide, {a, alen}, {b, blen}, {c, clen});
+	if (rc != SQL_SUCCESS)
+		return rc;
+	rc = CS_X_CALL(SQLPrimaryKeys, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2));
+	cs_xargs_free(&xa);
+	return rc;
+}
+
+SQLRETURN cs_x_SQLTables(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat, SQLSMALLINT catlen,
+			 void *schema, SQLSMALLINT schemalen, void *table, SQLSMALLINT tablelen,
+			 void *type, SQLSMALLINT typelen)
+{
+	return cs_x_names4(o, wide, CS_X_FN(o, wide, SQLTables), hstmt,
+			   cat, catlen, schema, schemalen, table, tablelen, type, typelen);
+}
+
 SQLRETURN cs_x_SQLColumns(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat, SQLSMALLINT catlen,
 			  void *schema, SQLSMALLINT schemalen, void *table, SQLSMALLINT tablelen,
 			  void *column, SQLSMALLINT columnlen)
 {
-	struct cs_xargs xa;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLColumns)))
-		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {table, tablelen},
-		    {column, columnlen});
-	if (rc != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLColumns, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2), CS_XA(3));
-	cs_xargs_free(&xa);
-	return rc;
+	return cs_x_names4(o, wide, CS_X_FN(o, wide, SQLColumns), hstmt,
+			   cat, catlen, schema, schemalen, table, tablelen, column, columnlen);
 }
 
 SQLRETURN cs_x_SQLColumnPrivileges(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat,
 				   SQLSMALLINT catlen, void *schema, SQLSMALLINT schemalen, void *table,
 				   SQLSMALLINT tablelen, void *column, SQLSMALLINT columnlen)
 {
-	struct cs_xargs xa;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLColumnPrivileges)))
-		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {table, tablelen},
-		    {column, columnlen});
-	if (rc != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLColumnPrivileges, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2), CS_XA(3));
-	cs_xargs_free(&xa);
-	return rc;
+	return cs_x_names4(o, wide, CS_X_FN(o, wide, SQLColumnPrivileges), hstmt,
+			   cat, catlen, schema, schemalen, table, tablelen, column, columnlen);
 }
 
 SQLRETURN cs_x_SQLForeignKeys(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *pkcat,
@@ -357,54 +364,23 @@ SQLRETURN cs_x_SQLForeignKeys(struct cs_handle *o, int wide, SQLHSTMT hstmt, voi
 SQLRETURN cs_x_SQLPrimaryKeys(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat, SQLSMALLINT catlen,
 			      void *schema, SQLSMALLINT schemalen, void *table, SQLSMALLINT tablelen)
 {
-	struct cs_xargs xa;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLPrimaryKeys)))
-		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {table, tablelen});
-	if (rc != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLPrimaryKeys, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2));
-	cs_xargs_free(&xa);
-	return rc;
+	return cs_x_names3(o, wide, CS_X_FN(o, wide, SQLPrimaryKeys), hstmt,
+			   cat, catlen, schema, schemalen, table, tablelen);
 }
 
 SQLRETURN cs_x_SQLProcedureColumns(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat,
 				   SQLSMALLINT catlen, void *schema, SQLSMALLINT schemalen, void *proc,
 				   SQLSMALLINT proclen, void *column, SQLSMALLINT columnlen)
 {
-	struct cs_xargs xa;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLProcedureColumns)))
-		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {proc, proclen},
-		    {column, columnlen});
-	if (rc != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLProcedureColumns, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2), CS_XA(3));
-	cs_xargs_free(&xa);
-	return rc;
+	return cs_x_names4(o, wide, CS_X_FN(o, wide, SQLProcedureColumns), hstmt,
+			   cat, catlen, schema, schemalen, proc, proclen, column, columnlen);
 }
 
 SQLRETURN cs_x_SQLProcedures(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *cat, SQLSMALLINT catlen,
 			     void *schema, SQLSMALLINT schemalen, void *proc, SQLSMALLINT proclen)
 {
-	struct cs_xargs xa;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLProcedures)))
-		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {proc, proclen});
-	if (rc != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLProcedures, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2));
-	cs_xargs_free(&xa);
-	return rc;
+	return cs_x_names3(o, wide, CS_X_FN(o, wide, SQLProcedures), hstmt,
+			   cat, catlen, schema, schemalen, proc, proclen);
 }
 
 SQLRETURN cs_x_SQLSpecialColumns(struct cs_handle *o, int wide, SQLHSTMT hstmt, SQLUSMALLINT idtype,
@@ -449,18 +425,8 @@ SQLRETURN cs_x_SQLTablePrivileges(struct cs_handle *o, int wide, SQLHSTMT hstmt,
 				  SQLSMALLINT catlen, void *schema, SQLSMALLINT schemalen, void *table,
 				  SQLSMALLINT tablelen)
 {
-	struct cs_xargs xa;
-	void *fn;
-	SQLRETURN rc;
-
-	if (!(fn = CS_X_FN(o, wide, SQLTablePrivileges)))
-		return SQL_ERROR;
-	rc = CS_XIN(o, &xa, wide, {cat, catlen}, {schema, schemalen}, {table, tablelen});
-	if (rc != SQL_SUCCESS)
-		return rc;
-	rc = CS_X_CALL(SQLTablePrivileges, fn, wide, hstmt, CS_XA(0), CS_XA(1), CS_XA(2));
-	cs_xargs_free(&xa);
-	return rc;
+	return cs_x_names3(o, wide, CS_X_FN(o, wide, SQLTablePrivileges), hstmt,
+			   cat, catlen, schema, schemalen, table, tablelen);
 }
 
 /* ---- descriptors ---- */
