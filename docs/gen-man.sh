@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Writes the man page credshim(7) from docs/configuration.md to stdout.
 # docs/credshim.7 is this script's output, committed; the ctest test
 # docs.man (tests/check_man.sh) fails when it is out of date.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the Debian package: configures <build-dir> with prefix /usr (the
 # driver goes to the platform's ODBC directory), builds, runs cpack -G DEB
 # there and prints the path of credshim_<version>_<arch>.deb on the last

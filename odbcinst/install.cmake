@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What `cmake --install` puts beside the driver library, and the
 # registration that makes it usable:
 #

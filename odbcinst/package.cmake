@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `cpack -G DEB` in a build tree: credshim_<version>_<arch>.deb.
 # Configure with -DCMAKE_INSTALL_PREFIX=/usr for a Debian package: the
 # driver then lands in the platform's ODBC directory

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Run by `cmake --install` (odbcinst/install.cmake's install(CODE) steps),
 # never at configure time.  Two steps:
 #

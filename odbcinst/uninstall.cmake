@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Undoes `cmake --install` of one build tree: the `credshim-uninstall`
 # target runs it (cmake --build <build> --target credshim-uninstall).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Keeps docker/ in step with the scripts and the package list it relies
 # on (ctest docs.docker).  No Docker engine runs the files here, so this
 # checks what can go stale:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks that docs/configuration.md documents exactly the keys of the
 # code's key table (driver/util/keys.def), and that the man page, when
 # present, names every key too.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The man page is current (ctest docs.man): docs/credshim.7 is exactly what
 # docs/gen-man.sh makes of docs/configuration.md today, it has an entry
 # for every key of driver/util/keys.def, groff reads it without a warning,

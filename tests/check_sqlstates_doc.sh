@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks that docs/troubleshooting.md explains every SQLSTATE of the code's
 # table (driver/util/sqlstate.def), and that no driver source writes a
 # SQLSTATE literal past the table.

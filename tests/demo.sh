@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # credshim, end to end, on this machine: what an administrator and a user
 # would do, in one go.  On a fresh Debian 12, as root (or through sudo):

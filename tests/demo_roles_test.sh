@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # The two halves of the demo exactly as docker/compose.yaml runs them
 # (ctest: demo.roles): `tests/demo.sh --mockpam` in the background and

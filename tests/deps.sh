@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages of tests/packages.txt: all of them, or
 # those serving one of the uses named on the command line.  A quick no-op
 # when every one is installed already, so tests/run.sh can call it on every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # cmake --install and credshim-uninstall, into a private prefix and a
 # private odbcinst.ini (ODBCSYSINI): nothing outside <work-dir> changes

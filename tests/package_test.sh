@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # The Debian package, end to end, on this machine (ctest: package.deb):
 #   1. odbcinst/build-deb.sh builds credshim_*.deb in <work-dir>/build

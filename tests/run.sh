@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # The test command: installs dependencies, builds, starts a throwaway
 # PostgreSQL on 127.0.0.1, writes the ini files into the build tree and runs

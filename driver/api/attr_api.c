@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * attr_api.c - connection and statement attributes (A and W).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compat.c - the ODBC 2 entry points a driver manager may still call.
  *

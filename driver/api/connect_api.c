@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * connect_api.c - SQLConnect, SQLDriverConnect (A and W), SQLDisconnect.
  *

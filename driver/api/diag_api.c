@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diag_api.c - SQLGetDiagRec, SQLGetDiagField, SQLError (A and W).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fntypes.h - pointer types for the target's entry points, generated from
  * odbc_api.def, and the prototypes of the A/W converters (wconv.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forward.c - the forwarders generated from odbc_api.def.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handles.c - allocation and freeing of handles, environment attributes,
  * transactions: the entry points that create or destroy credshim's

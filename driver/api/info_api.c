@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * info_api.c - SQLGetInfo (A and W).
  *

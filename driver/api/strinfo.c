@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strinfo.c - the character-string values of SQLGetInfo, SQLColAttribute,
  * SQLGetDescField/SQLSetDescField and SQLGetDiagField (see strinfo.h).

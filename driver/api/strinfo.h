@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strinfo.h - which SQLGetInfo types, descriptor and column attribute
  * fields and diagnostic fields are character strings (ODBC 3.8).

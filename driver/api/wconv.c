@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wconv.c - the A/W converters of odbc_api.def's CS_PAIR rows.
  *

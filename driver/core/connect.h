@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * connect.h - opening and ending connections through the target, and the
  * connection attributes credshim keeps so it can replay them at connect.

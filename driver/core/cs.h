@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cs.h - credshim's core: handle objects, target drivers, diagnostics.
  *

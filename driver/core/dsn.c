@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dsn.c - reading a DSN's keys from odbc.ini through libodbcinst.
  */

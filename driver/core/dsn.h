@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dsn.h - a DSN's entries in odbc.ini. */
 #ifndef CS_DSN_H
 #define CS_DSN_H

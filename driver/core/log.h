@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log.h - credshim's own log (ShimLogFile, ShimLogLevel).  Off unless a
  * DSN or connection string names a file.  Never given a secret.

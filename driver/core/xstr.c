@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xstr.c - string conversion between the application and the target when
  * their encodings differ (see xstr.h).

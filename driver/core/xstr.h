@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xstr.h - moving strings between the application's encoding and the
  * target's: UTF-8 for ANSI entry points, UTF-16 SQLWCHAR for W ones.

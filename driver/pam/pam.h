@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam.h - client for the PAM credential checkout API (../shared/PROTOCOL.md
  * in the team's notes; docs/architecture.md describes it for users).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam_client.c - the two HTTPS exchanges with the PAM, through libcurl.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam_parse.c - the PAM's responses and request bodies (pure: no network).
  *

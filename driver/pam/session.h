@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session.h - PAM mode of a connection: which credential it logs in with
  * and when that credential goes back (docs/architecture.md).

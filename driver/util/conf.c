@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf.c - the table of configuration keys credshim owns, generated from
  * keys.def, and the parsers for its typed values (pure, no I/O).

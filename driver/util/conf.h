@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf.h - the table of configuration keys credshim owns (keys.def).
  */

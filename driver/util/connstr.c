@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * connstr.c - ODBC connection strings and attribute sets (pure, no I/O).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * connstr.h - ODBC connection strings and attribute sets (pure, no I/O).
  *

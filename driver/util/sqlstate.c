@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sqlstate.c - the SQLSTATE table, generated from sqlstate.def.
  */

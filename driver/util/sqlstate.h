@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sqlstate.h - the table of SQLSTATEs credshim raises (sqlstate.def).
  */

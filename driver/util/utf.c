@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * utf.c - UTF-8 <-> UTF-16 conversion (pure, no I/O).
  *

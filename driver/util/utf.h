@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * utf.h - UTF-8 <-> UTF-16 (SQLWCHAR as unixODBC defines it: 16-bit
  * code units in host byte order) conversion (pure, no I/O).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fetchloop.c - the fetch-loop benchmark client (docs/benchmarks.md).
  *

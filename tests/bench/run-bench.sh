@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The fetch-loop benchmark (docs/benchmarks.md): runs tests/bench/fetchloop
 # under callgrind against the SQLite ODBC driver directly and through
 # credshim, prints the instruction counts (Ir) of the measured region and

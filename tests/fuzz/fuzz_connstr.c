@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_connstr.c - the connection-string parser against any input.
  *

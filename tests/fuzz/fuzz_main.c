@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_main.c - replays a fuzz target's corpus without libFuzzer, so the
  * normal test run covers every checked-in input (as cJSON's

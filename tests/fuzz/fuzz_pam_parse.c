@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_pam_parse.c - the PAM response parsers (driver/pam/pam_parse.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_utf.c - UTF-8 <-> UTF-16 conversion against any input.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks the driver's dynamic symbol table and dependencies:
 #  - it exports nothing but ODBC SQL* entry points;
 #  - it exports every function odbc_api.def lists (and the W variant where

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # client_test (tests/integration/client_test.c): end-to-end checks a
 # transcript comparison cannot make (two targets in one environment,
 # threads, handle lifetimes, connect errors, DSN-less connections).  Needs

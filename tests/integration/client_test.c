@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client_test.c - end-to-end checks through the driver manager that a
  * transcript comparison (difftest.c) cannot make: several targets in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * difftest.c - the differential test: one fixed script of ODBC calls,
  * printed as a normalized transcript.

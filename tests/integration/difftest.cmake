@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The differential test (tests/integration/difftest.c): one script of ODBC
 # calls run against a target driver's own DSN and against the credshim DSN
 # in front of it; the transcripts must be byte for byte the same.  Needs the

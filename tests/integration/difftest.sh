@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the differential test program against a target driver's own DSN and
 # against the credshim DSN in front of it, and fails unless the two
 # transcripts are byte for byte the same.

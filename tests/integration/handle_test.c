@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handle_test.c - credshim's handle checks, called directly (no driver
  * manager, which would catch most bad handles itself): a freed handle, a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # isql/iusql smoke test, as unixODBC's own CI does: the same SQL through a
 # credshim DSN and through the target driver's own DSN must print the same
 # thing.  Then two misconfigured credshim DSNs must fail cleanly.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """End-to-end test through pyodbc and the unixODBC driver manager.
 
 Every scenario runs once against the target driver directly (the expected

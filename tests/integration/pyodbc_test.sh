@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs pyodbc_test.py with Debian's python3 (python3-pyodbc), under the
 # sanitizer runtime or valgrind when the build asks for one (cs_client).
 # Needs the environment tests/run.sh sets up.

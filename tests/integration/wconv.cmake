@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # wconv_test (tests/integration/wconv_test.c): a Unicode application's W
 # calls through credshim over ANSI-only targets (credshim converts,
 # driver/api/wconv.c), against the driver manager's own conversion when it

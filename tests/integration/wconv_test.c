@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wconv_test.c - credshim's A/W conversion against the driver manager's.
  *

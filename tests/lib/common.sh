@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Helpers shared by tests/run.sh and the integration test scripts.
 # Sourced, never run; callers use `set -euo pipefail`.

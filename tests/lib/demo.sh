@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # The two halves of the credshim demo, shared by tests/demo.sh (all on this
 # machine), docker/compose.yaml (one container each) and the ctest test

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Writes the self-contained unixODBC configuration the integration tests use:
 #   <dir>/odbcinst.ini  drivers, by absolute path

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # A throwaway PostgreSQL cluster for the integration tests.
 #

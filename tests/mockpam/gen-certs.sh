@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen-certs.sh DIR - test TLS material for the mock PAM server.
 #
 #   DIR/ca.pem, ca.key          test CA

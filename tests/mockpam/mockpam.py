@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """mockpam: a mock PAM (privileged access manager) credential checkout server.
 
 Implements the REST API described in /work/shared/PROTOCOL.md (copied into

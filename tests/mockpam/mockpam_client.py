@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Helpers for tests that drive the mock PAM server (stdlib only).
 
 Module functions use a default target taken from the environment:

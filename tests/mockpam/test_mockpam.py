@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Self-test of the mock PAM server (no PostgreSQL). Run: /usr/bin/python3 test_mockpam.py
 
 Starts mockpam.py over HTTPS (certificates from gen-certs.sh) on a free

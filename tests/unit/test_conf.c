@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_conf.c - the key table (keys.def) and its value parsers.
  */

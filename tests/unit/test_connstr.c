@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_connstr.c - connection-string parser, builder and attribute sets.
  */

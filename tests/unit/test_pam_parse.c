@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pam_parse.c - the PAM response parsers and request bodies
  * (driver/pam/pam_parse.c), over canned responses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_utf.c - UTF-8 <-> UTF-16 conversion.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # wonly_test (fake/wonly_test.c): an ANSI application through credshim in
 # front of cs_fake_wonly (fake/wonly_driver.c), a target driver that has
 # only the W variants of the functions with strings, so credshim converts

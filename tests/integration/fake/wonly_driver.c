@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wonly_driver.c - a fake ODBC driver that has only the W variants of the
  * functions with strings, so that credshim must convert every ANSI call

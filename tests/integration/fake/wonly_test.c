@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wonly_test.c - an ANSI application in front of a target that has only
  * W functions (wonly_driver.c): credshim converts every string from the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # integration.pam.isql: PAM mode through unixODBC's isql and iusql.
 #
 #   - isql stays connected through pam_pg1 (its input is a fifo): the mock

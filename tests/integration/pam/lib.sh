@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/integration/pam/lib.sh - what every PAM end-to-end test shares.
 # Sourced (after `set -euo pipefail`), never run.

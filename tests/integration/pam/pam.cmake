@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # PAM mode end to end (tests/integration/pam): unixODBC -> credshim ->
 # psqlODBC -> PostgreSQL, with a mock PAM (tests/mockpam) that each test
 # starts for itself (lib.sh).  Needs the environment tests/run.sh sets up.

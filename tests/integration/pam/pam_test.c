@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pam_test.c - credshim's PAM mode end to end: the application calls
  * unixODBC, unixODBC loads credshim, credshim checks a credential out of

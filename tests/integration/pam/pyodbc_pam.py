@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """integration.pam.pyodbc: credshim's PAM mode through pyodbc (Debian's
 python3-pyodbc), against this test's own mock PAM (lib.sh starts it and
 exports MOCKPAM_URL, PAM_*).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # integration.pam.pyodbc: pyodbc_pam.py with Debian's python3-pyodbc,
 # against this test's own mock PAM; under the sanitizer runtime or valgrind
 # the build asks for (cs_client).

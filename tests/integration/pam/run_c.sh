@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs one scenario of pam_test.c (integration.pam.<scenario>) against this
 # test's own mock PAM:  run_c.sh <pam_test binary> <scenario>
 # The secrets scenario runs with unixODBC tracing on.  Whatever the
