@@ -5,7 +5,9 @@
 #   <prefix>/share/credshim/credshim.driver.ini   odbcinst.ini entry (Driver
 #                                                 = the installed library)
 #   <prefix>/share/credshim/credshim.dsn.ini      DSN template, every key
-#   <prefix>/share/man/man7/credshim.7            the key reference
+#   <prefix>/share/man/man7/credshim.7            the user's manual page
+#   <prefix>/share/doc/credshim/                  README, LICENSE, CHANGELOG,
+#                                                 the user docs (CS_DOC_FILES)
 #   odbcinst -i -d -f credshim.driver.ini         unless CS_REGISTER_DRIVER
 #                                                 is OFF or DESTDIR is set
 #
@@ -34,6 +36,10 @@ install(CODE "${CS_INSTALL_VARS}
   include(\"${PROJECT_SOURCE_DIR}/odbcinst/register.cmake\")")
 install(FILES ${CS_DRIVER_INI} odbcinst/credshim.dsn.ini DESTINATION ${CS_SHARE_DIR})
 install(FILES docs/credshim.7 DESTINATION ${CMAKE_INSTALL_MANDIR}/man7)
+# The user documentation, flat (the man page's SEE ALSO names these).
+set(CS_DOC_FILES README.md LICENSE CHANGELOG.md docs/configuration.md docs/pam-setup.md
+    docs/cookbook.md docs/security.md docs/troubleshooting.md docs/bi-tools.md)
+install(FILES ${CS_DOC_FILES} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(CODE "${CS_INSTALL_VARS}
   set(CS_STEP register)
   include(\"${PROJECT_SOURCE_DIR}/odbcinst/register.cmake\")")
