@@ -5,13 +5,22 @@
 # when every one is installed already, so tests/run.sh can call it on every
 # run.  Needs root, or sudo.
 #
-#   tests/deps.sh                     everything (build, demo and tests)
+#   tests/deps.sh                     everything tests/run.sh and tests/demo.sh
+#                                     need (every use but "container")
 #   tests/deps.sh build runtime       only the packages of these uses
 #   tests/deps.sh --list [USE...]     print the package names, install nothing
+#   tests/deps.sh container           Podman and the rest of what
+#                                     tests/container_test.sh needs
+# Installs only the packages that are missing, and upgrades none: not the
+# listed ones (--no-upgrade), nor a dependency (it refuses when apt-get
+# would upgrade one, see cs_deps_refuse_upgrades).  tests/deps_test.sh
+# proves it with a fake apt-get.
 set -euo pipefail
 
 CS_DEPS_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/packages.txt"
-CS_DEPS_USES=(build runtime demo pgserver test)
+CS_DEPS_USES=(build runtime demo pgserver test container)
+# The uses installed when none is named.
+CS_DEPS_DEFAULT=(build runtime demo pgserver test)
 CS_DEPS=()
 
 cs_deps_die() {
@@ -19,11 +28,12 @@ cs_deps_die() {
   exit 1
 }
 
-# Fills CS_DEPS with the packages serving any of the given uses (every
-# package when none is given), checking each line of packages.txt.
+# Fills CS_DEPS with the packages serving any of the given uses (those of
+# CS_DEPS_DEFAULT when none is given), checking each line of packages.txt.
 cs_deps_read() {
   local want=("$@") use line pkg known u n=0
   local -a uses
+  [[ ${#want[@]} -gt 0 ]] || want=("${CS_DEPS_DEFAULT[@]}")
   [[ -r "$CS_DEPS_FILE" ]] || cs_deps_die "cannot read $CS_DEPS_FILE"
   for use in "${want[@]}"; do
     [[ " ${CS_DEPS_USES[*]} " == *" $use "* ]] ||
@@ -41,7 +51,6 @@ cs_deps_read() {
         cs_deps_die "$CS_DEPS_FILE:$n: unknown use '$u' (known: ${CS_DEPS_USES[*]})"
     done
     known=0
-    [[ ${#want[@]} -eq 0 ]] && known=1
     for use in "${want[@]}"; do
       [[ " ${uses[*]} " == *" $use "* ]] && known=1
     done
@@ -59,6 +68,36 @@ cs_deps_missing() {
       printf '%s\n' "$pkg"
     fi
   done
+}
+
+# --no-upgrade keeps the named packages as they are, not their
+# dependencies: a missing package may want a newer version of an installed
+# library (python3-psycopg2 of libpq5, which the running PostgreSQL uses).
+# apt-get is asked first what it would do (-s); when that upgrades any
+# installed package, nothing is installed and the user is told.
+#   cs_deps_refuse_upgrades [sudo] -- PACKAGE...
+cs_deps_refuse_upgrades() {
+  local -a sudo=()
+  local sim upgrades
+  while [[ "$1" != -- ]]; do
+    sudo+=("$1")
+    shift
+  done
+  shift
+  if ! sim=$("${sudo[@]}" env LC_ALL=C apt-get -o DPkg::Lock::Timeout=900 -s install \
+               --no-install-recommends --no-upgrade --no-remove "$@" 2>&1); then
+    printf '%s\n' "$sim" >&2
+    cs_deps_die "apt-get cannot install: $*"
+  fi
+  # "Inst libpq5 [15.18-0+deb12u1] (15.20-0+deb12u1 ...)": [installed] (new)
+  upgrades=$(sed -n 's/^Inst \([^ ]*\) \[\([^]]*\)\] (\([^ ]*\).*/\1 \2 -> \3/p' <<<"$sim")
+  [[ -z "$upgrades" ]] && return 0
+  echo "deps.sh: installing $* would upgrade these installed packages:" >&2
+  sed 's/^/  /' <<<"$upgrades" >&2
+  echo "deps.sh: nothing installed.  Upgrade them when it suits you (restart what uses" \
+       "them, a running PostgreSQL server above all), or install the missing packages" \
+       "yourself; then run again.  CS_SKIP_DEPS=1 skips tests/deps.sh." >&2
+  exit 1
 }
 
 main() {
@@ -97,9 +136,12 @@ main() {
     fi
   fi
 
-  "${sudo[@]}" apt-get update
+  # Another apt-get may hold the dpkg lock for a while: wait for it.
+  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update
+  cs_deps_refuse_upgrades "${sudo[@]}" -- "${missing[@]}"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${CS_DEPS[@]}"
+    apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends --no-upgrade --no-remove \
+    "${missing[@]}"
 
   mapfile -t missing < <(cs_deps_missing)
   if [[ ${#missing[@]} -ne 0 ]]; then
