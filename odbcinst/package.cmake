@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: MIT
-# `cpack -G DEB` in a build tree: credshim_<version>_<arch>.deb.
+# `cpack -G DEB` in a build tree: credshim_<version>_<arch>.deb;
+# `cpack -G RPM`: credshim-<version>-1.<arch>.rpm for the RHEL family
+# (odbcinst/build-rpm.sh, with the library in /usr/lib64 as RHEL keeps
+# ODBC drivers).  Both run the same registration scripts, odbcinst/deb/.
 # Configure with -DCMAKE_INSTALL_PREFIX=/usr for a Debian package: the
 # driver then lands in the platform's ODBC directory
 # (/usr/lib/<multiarch>/odbc).  odbcinst/build-deb.sh does that.
@@ -21,6 +24,7 @@ endforeach()
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME credshim)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_VENDOR "credshim maintainers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "ODBC driver that checks database credentials out of a PAM")
 set(CPACK_PACKAGE_DESCRIPTION "credshim is an ODBC driver for unixODBC. At connect it checks a
 database credential out of a privileged access manager (PAM) over its REST
@@ -42,4 +46,22 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "unixodbc")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_BINARY_DIR}/odbcinst/deb/postinst ${PROJECT_BINARY_DIR}/odbcinst/deb/prerm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+# RPM: Requires are found by rpmbuild from the library's NEEDED entries
+# (libodbcinst.so.2, libcurl.so.4, libcjson.so.1; cjson is in EPEL) plus
+# unixODBC, which ships odbcinst for the scripts.  Built on Debian with its
+# rpm package, against Debian 12's libraries.
+set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_RPM_PACKAGE_RELEASE 1)
+set(CPACK_RPM_PACKAGE_LICENSE MIT)
+set(CPACK_RPM_PACKAGE_GROUP "Applications/Databases")
+set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
+set(CPACK_RPM_PACKAGE_REQUIRES "unixODBC")
+set(CPACK_RPM_PACKAGE_REQUIRES_POST "unixODBC")
+set(CPACK_RPM_PACKAGE_REQUIRES_PREUN "unixODBC")
+set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${PROJECT_BINARY_DIR}/odbcinst/deb/postinst)
+set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${PROJECT_BINARY_DIR}/odbcinst/deb/prerm)
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+    /usr/share/man /usr/share/man/man7 /usr/share/doc /usr/lib64)
+set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
 include(CPack)
