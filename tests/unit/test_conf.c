@@ -3,7 +3,8 @@
  * test_conf.c - the key table (keys.def) and its value parsers.
  */
 #include "check.h"
-#include "conf.h"
+#include "util/conf.h"
+#include "util/connstr.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -164,11 +165,111 @@ static void test_uint(void)
 	CHECK_INT(cs_conf_uint(NULL, 10, &out), -1);
 }
 
+/* The edit distance behind the suggestions. */
+static void test_distance(void)
+{
+	char longname[CS_CONF_NAME_MAX + 2];
+
+	CHECK_INT(cs_conf_distance("PamUrl", "PamUrl"), 0);
+	CHECK_INT(cs_conf_distance("pamurl", "PAMURL"), 0);
+	CHECK_INT(cs_conf_distance("PamDuraton", "PamDuration"), 1);   /* deletion */
+	CHECK_INT(cs_conf_distance("PamRunHots", "PamRunHost"), 1);    /* swap */
+	CHECK_INT(cs_conf_distance("PamToken-file", "PamTokenFile"), 1);
+	CHECK_INT(cs_conf_distance("PamTokan", "PamToken"), 1);        /* substitution */
+	CHECK_INT(cs_conf_distance("", "abc"), 3);
+	CHECK_INT(cs_conf_distance("abc", ""), 3);
+	CHECK_INT(cs_conf_distance("kitten", "sitting"), 3);
+	CHECK_INT(cs_conf_distance("ca", "abc"), 3);                   /* OSA, not Damerau */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	CHECK(cs_conf_distance(longname, "PamUrl") == CS_CONF_FAR);
+	CHECK(cs_conf_distance(NULL, "PamUrl") == CS_CONF_FAR);
+	longname[CS_CONF_NAME_MAX] = '\0';
+	CHECK_INT(cs_conf_distance(longname, longname), 0);
+}
+
+static int parse(struct cs_attrs *a, const char *s)
+{
+	char err[128];
+
+	return cs_attrs_parse(a, s, strlen(s), err, sizeof(err));
+}
+
+/* Unknown keys in Pam*, Shim*, Target* get a suggestion; others pass. */
+static void test_unknown(void)
+{
+	static const struct { const char *key, *near; } cases[] = {
+		{ "PamDuraton", "PamDuration" },
+		{ "PamRunHots", "PamRunHost" },
+		{ "PamToken-file", "PamTokenFile" },
+		{ "pamtokenenvironment", "PamTokenEnv" },
+		{ "PAMURI", "PamUrl" },
+		{ "PamCaFiles", "PamCAFile" },
+		{ "ShimLogfil", "ShimLogFile" },
+		{ "ShimLogLvl", "ShimLogLevel" },
+		{ "TargetDrvier", "TargetDriver" },
+		{ "TargetDSNs", "TargetDSN" },
+		{ "Target", "TargetDSN" },
+		{ "Pam", "PamUrl" },
+	};
+	static const char *const passing[] = {
+		"PamDuration", "pamduration", "PAMRUNHOST", "ShimLogFile", "TargetDriver",
+		"Servername", "Port", "Database", "SSLmode", "UID", "PWD", "Trusted_Connection",
+		"Pa", "Shi", "Targe", "XPamUrl", "", "ApplicationIntent", "Encrypt",
+	};
+	struct cs_attrs a;
+	char msg[128];
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		const struct cs_key *k = cs_conf_unknown(cases[i].key);
+
+		if (!CHECK(k != NULL && strcmp(k->name, cases[i].near) == 0))
+			fprintf(stderr, "    %s: suggested %s, want %s\n", cases[i].key,
+				k ? k->name : "nothing", cases[i].near);
+	}
+	for (i = 0; i < NELEM(passing); i++)
+		if (!CHECK(cs_conf_unknown(passing[i]) == NULL))
+			fprintf(stderr, "    %s reported\n", passing[i]);
+	CHECK(cs_conf_unknown(NULL) == NULL);
+	CHECK(cs_conf_in_namespace("pAm"));
+	CHECK(cs_conf_in_namespace("SHIMx"));
+	CHECK(cs_conf_in_namespace("targetX"));
+	CHECK(!cs_conf_in_namespace("Driver"));
+	CHECK(!cs_conf_in_namespace(NULL));
+	/* every row of the table is its own nearest key */
+	for (i = 0; i < CS_K__COUNT; i++)
+		CHECK(cs_conf_nearest(cs_keys[i].name) == &cs_keys[i]);
+
+	/* over a whole key set: the first unknown one, only names in the text */
+	cs_attrs_init(&a);
+	CHECK_INT(parse(&a, "DSN=x;Servername=h;PamUrl=https://p;PamDuraton=480;"
+			"PamRunHots=secret-value"), 0);
+	CHECK_INT(cs_conf_check_keys(&a, msg, sizeof(msg)), 1);
+	CHECK_STR(msg, "unknown key PamDuraton; did you mean PamDuration?");
+	CHECK(strstr(msg, "480") == NULL);
+	cs_attrs_free(&a);
+	/* the only Pam* key, misspelled: still reported */
+	CHECK_INT(parse(&a, "Driver=credshim;PamRunHots=secret-value;Port=5432"), 0);
+	CHECK_INT(cs_conf_check_keys(&a, msg, sizeof(msg)), 1);
+	CHECK_STR(msg, "unknown key PamRunHots; did you mean PamRunHost?");
+	CHECK(strstr(msg, "secret") == NULL);
+	cs_attrs_free(&a);
+	CHECK_INT(parse(&a, "DSN=x;TargetDriver=PostgreSQL Unicode;Servername=h;"
+			"PamUrl=https://p;pamtokenfile=/t;SSLmode=require"), 0);
+	msg[0] = '\0';
+	CHECK_INT(cs_conf_check_keys(&a, msg, sizeof(msg)), 0);
+	CHECK_STR(msg, "");
+	cs_attrs_free(&a);
+}
+
 int main(void)
 {
 	test_table();
 	test_find();
 	test_bool();
 	test_uint();
+	test_distance();
+	test_unknown();
 	return check_done("test_conf");
 }
