@@ -6,15 +6,19 @@
 #   - every repository path docker/ names exists;
 #   - every /opt/credshim/<path> compose.yaml runs is copied into the image;
 #   - the Dockerfile installs its packages through tests/deps.sh, which
-#     reads tests/packages.txt: the build stage the uses "build", the image
-#     "runtime" and "demo" (the demo's two halves run in it), each stage
-#     after copying packages.txt and deps.sh in;
+#     reads tests/packages.txt: the build stage the uses "build", the stage
+#     "postgres" "pgserver", the image "runtime" and "demo" (the demo's two
+#     halves run in it), each stage after copying packages.txt and deps.sh
+#     in;
 #   - the build stage makes the .deb with odbcinst/build-deb.sh and the
 #     image installs it;
 #   - compose.yaml has the services postgres, mockpam and client; mockpam
 #     and client run tests/demo.sh --mockpam / --client, options demo.sh
 #     has; client shares mockpam's network (the mock listens on loopback
-#     only).
+#     only);
+#   - every image compose.yaml runs is built from docker/Dockerfile (postgres
+#     from its stage "postgres"), none pulled, and its network is internal.
+# tests/container_test.sh builds and runs the files for real (Podman).
 set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dockerfile="$src/docker/Dockerfile"
@@ -48,10 +52,20 @@ done
 # ---- stages ----
 # Prints stage $1 (1-based) of the Dockerfile.
 stage() { awk -v n="$1" 'toupper($1) == "FROM" { s++ } s == n' <<<"$df"; }
+# Prints the stage named $1 (FROM ... AS $1).
+named_stage() {
+  awk -v n="$1" 'toupper($1) == "FROM" { on = (toupper($3) == "AS" && $4 == n) } on' <<<"$df"
+}
 nstages=$(grep -ciE '^[[:space:]]*FROM[[:space:]]' <<<"$df" || true)
-check "the Dockerfile has two stages (found $nstages)" test "$nstages" = 2
+check "the Dockerfile has three stages: build, postgres, the image (found $nstages)" test "$nstages" = 3
 build_stage=$(stage 1)
+pg_stage=$(named_stage postgres)
 image_stage=$(stage "$nstages")
+check "the Dockerfile's first stage is named build" grep -qiE '^FROM [^ ]+ AS build$' <<<"$build_stage"
+check "the Dockerfile has a stage named postgres, not the last" \
+  test -n "$pg_stage" -a "$pg_stage" != "$image_stage"
+check "every stage starts from debian:bookworm" \
+  test "$(grep -ciE '^[[:space:]]*FROM debian:bookworm( |$)' <<<"$df" || true)" = "$nstages"
 
 # The uses a stage passes to tests/deps.sh, one a line.
 deps_uses() {
@@ -73,10 +87,14 @@ installs_deb() {
   grep -qE '^[[:space:]]*COPY --from=build .*credshim_\*\.deb' <<<"$1" &&
     grep -qE 'apt-get install .*credshim_\*\.deb' <<<"$1"
 }
-for spec in "build:build" "image:runtime demo"; do
+for spec in "build:build" "postgres:pgserver" "image:runtime demo"; do
   name="${spec%%:*}"
   want="${spec#*:}"
-  if [[ "$name" == build ]]; then text="$build_stage"; else text="$image_stage"; fi
+  case "$name" in
+    build) text="$build_stage" ;;
+    postgres) text="$pg_stage" ;;
+    *) text="$image_stage" ;;
+  esac
   uses=$(deps_uses "$text")
   for u in $want; do
     check "the $name stage installs the \"$u\" packages through tests/deps.sh" grep -qx "$u" <<<"$uses"
@@ -86,7 +104,7 @@ for spec in "build:build" "image:runtime demo"; do
   check "the $name stage installs no package by name (only through deps.sh)" no_named_install "$text"
 done
 # deps.sh knows those uses and finds packages for them.
-for u in build runtime demo; do
+for u in build pgserver runtime demo; do
   n=$("$src/tests/deps.sh" --list "$u" | wc -l)
   check "tests/packages.txt lists packages for \"$u\" ($n)" test "$n" -gt 0
 done
@@ -127,6 +145,33 @@ service() { awk -v s="  $1:" '$0 == s { on = 1; next } on && /^  [^ ]/ { on = 0 
 check "mockpam runs tests/demo.sh --mockpam" grep -q '"/opt/credshim/tests/demo.sh", "--mockpam"' <<<"$(service mockpam)"
 check "client runs tests/demo.sh --client" grep -q '"/opt/credshim/tests/demo.sh", "--client"' <<<"$(service client)"
 check "client shares mockpam's network namespace" grep -qE 'network_mode: *"?service:mockpam"?' <<<"$(service client)"
+# ---- images: built here, from the Dockerfile; no outside network ----
+# The value of key $2 in service $1 (or in the block it merges, <<: *x).
+service_key() {
+  local text
+  text=$(service "$1")
+  if grep -qE '^    <<: \*' <<<"$text"; then
+    text+=$'\n'$(awk -v a="$(sed -n 's/^    <<: \*//p' <<<"$text")" \
+      '$0 ~ "^x-[A-Za-z0-9_-]+: &" a "$" { on = 1; next } on && /^[^ ]/ { on = 0 } on' "$compose")
+  fi
+  grep -E "^ +$2:" <<<"$text" | head -n 1 | sed -E "s/^ +$2: *//; s/\"//g"
+}
+for s in $services; do
+  img=$(service_key "$s" image)
+  check "service $s names the image it builds (${img:-none})" test -n "$img" -a -n "$(service_key "$s" dockerfile)"
+  check "service $s builds docker/Dockerfile" test "$(service_key "$s" dockerfile)" = docker/Dockerfile
+done
+check "service postgres builds the Dockerfile's stage postgres" test "$(service_key postgres target)" = postgres
+check "the other services build the image (the last stage, no target)" \
+  test -z "$(service_key mockpam target)$(service_key client target)"
+# True when the top-level networks: block makes the default network internal.
+default_net_internal() {
+  awk '/^[^ #]/ { top = $1 } top == "networks:" && /^  [^ ]/ { net = $1 }
+       top == "networks:" && net == "default:" && /^    internal: *true *$/ { found = 1 }
+       END { exit !found }' "$compose"
+}
+check "compose.yaml's default network is internal (no way out of the demo)" default_net_internal
+
 for opt in --mockpam --client; do
   check "tests/demo.sh has the option $opt" grep -qE "^[[:space:]]*$opt\)" "$src/tests/demo.sh"
 done
