@@ -10,9 +10,9 @@
  */
 #include <string.h>
 
-#include "connect.h"
-#include "fntypes.h"
-#include "xstr.h"
+#include "api/connect.h"
+#include "api/api.h"
+#include "core/xstr.h"
 
 static SQLRETURN cs_set_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len,
 				     int wide)

@@ -15,9 +15,9 @@
  */
 #include <stdint.h>
 
-#include "connect.h"
-#include "fntypes.h"
-#include "strinfo.h"
+#include "api/connect.h"
+#include "api/api.h"
+#include "util/strinfo.h"
 
 /*
  * The target's function f for a call in variant wide: that variant, or

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connect.h"
-#include "connstr.h"
-#include "fntypes.h"
-#include "utf.h"
-#include "xstr.h"
+#include "api/connect.h"
+#include "util/connstr.h"
+#include "api/api.h"
+#include "util/utf.h"
+#include "core/xstr.h"
 
 /* An application string argument as UTF-8 (owned by x). */
 static int cs_arg_utf8(struct cs_xstr *x, int wide, const void *s, SQLLEN len)

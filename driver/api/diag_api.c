@@ -9,10 +9,10 @@
  */
 #include <string.h>
 
-#include "fntypes.h"
-#include "strinfo.h"
-#include "utf.h"
-#include "xstr.h"
+#include "api/api.h"
+#include "util/strinfo.h"
+#include "util/utf.h"
+#include "core/xstr.h"
 
 static struct cs_handle *cs_diag_handle(SQLSMALLINT type, SQLHANDLE h)
 {

@@ -8,7 +8,7 @@
  * (diagnostics to reset, a missing entry point, A/W conversion) is in the
  * cold cs_slow* twin of each forwarder.
  */
-#include "fntypes.h"
+#include "api/api.h"
 
 #define CS_T (o->target)
 
@@ -103,7 +103,7 @@
 	}
 #define CS_XPARAMS(...) __VA_ARGS__
 #define CS_XARGS(...) __VA_ARGS__
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR
@@ -135,7 +135,7 @@
 			return fn args;                                         \
 		return cs_sloww_##name(o, CS_XARGS args);                       \
 	}
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR

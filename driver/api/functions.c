@@ -10,14 +10,14 @@
  */
 #include <string.h>
 
-#include "fntypes.h"
+#include "api/api.h"
 
 static const SQLUSMALLINT cs_api_ids[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) api,
 #define CS_FWDW CS_FWD
 #define CS_PAIR CS_FWD
 #define CS_HAND(name, api, w) api,
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR

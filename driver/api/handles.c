@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connect.h"
-#include "fntypes.h"
+#include "api/connect.h"
+#include "api/api.h"
 
 /* Target SQLAllocHandle for a statement or descriptor, with the ODBC 2
  * fallback for statements. */

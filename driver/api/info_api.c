@@ -6,8 +6,8 @@
  * data source the application connected to (the credshim DSN), which
  * the target cannot know.
  */
-#include "fntypes.h"
-#include "xstr.h"
+#include "api/api.h"
+#include "core/xstr.h"
 
 static SQLRETURN cs_get_info(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen,
 			     SQLSMALLINT *len, int wide)

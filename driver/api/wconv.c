@@ -18,10 +18,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "fntypes.h"
-#include "strinfo.h"
-#include "utf.h"
-#include "xstr.h"
+#include "api/api.h"
+#include "util/strinfo.h"
+#include "util/utf.h"
+#include "core/xstr.h"
 
 /* The target's other variant of function f, or NULL with IM001 on o. */
 static void *cs_x_fn(struct cs_handle *o, int wide, enum cs_fn f, const char *called)

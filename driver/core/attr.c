@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connect.h"
-#include "fntypes.h"
-#include "utf.h"
-#include "xstr.h"
+#include "core/attr.h"
+#include "core/fntypes.h"
+#include "util/utf.h"
+#include "core/xstr.h"
 
 #define CS_CATTR_MAX 64
 

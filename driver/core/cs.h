@@ -27,7 +27,7 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
-#include "sqlstate.h"
+#include "util/sqlstate.h"
 
 #define CS_HIDDEN __attribute__((visibility("hidden")))
 
@@ -37,7 +37,7 @@ enum cs_fn {
 #define CS_FWDW(name, api, kind, params, args) CS_FN_##name,
 #define CS_PAIR(name, api, kind, params, args) CS_FN_##name,
 #define CS_HAND(name, api, w) CS_FN_##name,
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cs.h"
-#include "fntypes.h"
-#include "utf.h"
+#include "core/cs.h"
+#include "core/fntypes.h"
+#include "util/utf.h"
 
 #define CS_DIAG_MAX 64 /* own records kept per handle */
 

@@ -7,8 +7,8 @@
 
 #include <odbcinst.h>
 
-#include "connstr.h"
-#include "dsn.h"
+#include "util/connstr.h"
+#include "core/dsn.h"
 
 #define CS_DSN_KEYS_MAX 16384
 #define CS_DSN_VALUE_MAX 4096

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "cs.h"
+#include "core/cs.h"
 
 struct cs_attrs;
 

@@ -9,8 +9,8 @@
  */
 #include <stdlib.h>
 
-#include "cs.h"
-#include "fntypes.h"
+#include "core/cs.h"
+#include "core/fntypes.h"
 
 static SQLRETURN cs_tenv_alloc(struct cs_env *e, struct cs_driver *drv, SQLHENV *out)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cs.h"
+#include "core/cs.h"
 
 struct cs_free {
 	struct cs_free *next;

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "connstr.h"
-#include "log.h"
+#include "util/conf.h"
+#include "util/connstr.h"
+#include "core/log.h"
 
 static pthread_mutex_t cs_log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *cs_log_fp;

@@ -6,7 +6,7 @@
 #ifndef CS_LOG_H
 #define CS_LOG_H
 
-#include "cs.h"
+#include "core/cs.h"
 
 struct cs_attrs;
 

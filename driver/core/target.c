@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cs.h"
-#include "dsn.h"
+#include "core/cs.h"
+#include "core/dsn.h"
 
 #ifndef CS_ODBC_LIBDIR
 #define CS_ODBC_LIBDIR "/usr/lib/x86_64-linux-gnu/odbc"
@@ -31,7 +31,7 @@ static const char *const cs_fn_names[CS_FN__COUNT] = {
 #define CS_FWDW CS_FWD
 #define CS_PAIR CS_FWD
 #define CS_HAND(name, api, w) #name,
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR
@@ -43,7 +43,7 @@ static const unsigned char cs_fn_has_w[CS_FN__COUNT] = {
 #define CS_FWDW(name, api, kind, params, args) 1,
 #define CS_PAIR(name, api, kind, params, args) 1,
 #define CS_HAND(name, api, w) w,
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR

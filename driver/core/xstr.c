@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf.h"
-#include "xstr.h"
+#include "util/utf.h"
+#include "core/xstr.h"
 
 /* Longest string (bytes or units) a target may ask cs_xout_grow for. */
 #define CS_XOUT_MAX (64u * 1024 * 1024)

@@ -6,7 +6,7 @@
 #ifndef CS_XSTR_H
 #define CS_XSTR_H
 
-#include "cs.h"
+#include "core/cs.h"
 
 /* An input string converted for the target (owned copy, or NULL). */
 struct cs_xstr {

@@ -1,83 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pam.h - client for the PAM credential checkout API (../shared/PROTOCOL.md
- * in the team's notes; docs/architecture.md describes it for users).
- *
- * Two layers:
- *   - cs_pam_parse_*: pure functions over a response (status + body bytes),
- *     unit-tested and fuzzed without a network;
- *   - cs_pam_checkout / cs_pam_checkin: one HTTPS exchange each through
- *     libcurl, with retries and timeouts, sharing one connection cache
- *     (keep-alive, TLS sessions) across the process.
+ * pam.h - the network client for the PAM credential checkout API: one
+ * HTTPS exchange each for checkout and check-in, through libcurl, with
+ * retries and timeouts, sharing one connection cache (keep-alive, TLS
+ * sessions) across the process.  What is sent and how an answer is judged
+ * is the pure protocol layer's (util/pam_proto.h).
  * Errors come back as a SQLSTATE and a message that never holds a secret.
  */
 #ifndef CS_PAM_H
 #define CS_PAM_H
 
-#include <stddef.h>
-
-#include "sqlstate.h"
-
-#define CS_PAM_BODY_MAX   (1024 * 1024)  /* response bytes accepted */
-#define CS_PAM_JSON_DEPTH 16             /* nesting accepted */
-#define CS_PAM_ID_MAX     256
-#define CS_PAM_FIELD_MAX  1024           /* account / passwd bytes */
-
-struct cs_pam_cfg {
-	const char *url;        /* base URL, no trailing slash needed */
-	const char *token;      /* secret */
-	const char *run_host;
-	const char *reason;
-	unsigned long duration_min;
-	const char *email;      /* may be "" */
-	const char *ca_file;    /* NULL or "" = system store */
-	const char *ca_path;
-	int insecure;           /* 1 = no TLS verification */
-	long timeout_ms;        /* one request */
-	long long deadline_ms;  /* absolute CLOCK_MONOTONIC ms bounding all
-				 * attempts, or 0 for none */
-};
-
-struct cs_pam_err {
-	enum cs_state state;    /* CS_S08001, CS_S28000, CS_S08004, CS_SHYT00 */
-	char sqlstate[6];       /* its code: "08001", ... */
-	char msg[512];          /* starts with "[credshim]" */
-	long http_status;       /* 0 when no HTTP response */
-};
-
-struct cs_pam_checkout {
-	char id[CS_PAM_ID_MAX];
-	char account[CS_PAM_FIELD_MAX];
-	char passwd[CS_PAM_FIELD_MAX];  /* secret: cs_pam_checkout_wipe() */
-};
-
-void cs_pam_checkout_wipe(struct cs_pam_checkout *co);
-
-/*
- * Pure: interprets a checkout response.  http_status is the HTTP status,
- * body/len the raw body (not NUL-terminated, len <= CS_PAM_BODY_MAX).
- * Returns 0 with *out filled, or -1 with *err filled (SQLSTATE per the
- * table in docs/troubleshooting.md).
- */
-int cs_pam_parse_checkout(long http_status, const char *body, size_t len,
-			  struct cs_pam_checkout *out, struct cs_pam_err *err);
-/* Pure: interprets a check-in response.  0 or -1 with *err. */
-int cs_pam_parse_checkin(long http_status, const char *body, size_t len,
-			 struct cs_pam_err *err);
-/*
- * Pure: the JSON bodies sent.  Return malloc'ed strings (the caller frees)
- * or NULL on ENOMEM.  Neither body holds a secret.
- */
-char *cs_pam_checkout_body(const struct cs_pam_cfg *cfg);
-char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id);
+#include "util/pam_proto.h"
 
 /* CLOCK_MONOTONIC in milliseconds: the clock deadline_ms is read on. */
 long long cs_pam_now_ms(void);
-
-/* Fills *err (shared by both layers): SQLSTATE, HTTP status (0 for none)
- * and "[credshim] " + the message. */
-void cs_pam_errf(struct cs_pam_err *err, enum cs_state state, long http, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* Network: POST <url>/rest/cmdctrl/Request.  0 or -1 with *err. */
 int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,

@@ -24,7 +24,7 @@
  * response buffer (it holds the password).  Copies libcurl makes inside
  * its own buffers are out of our reach.
  */
-#include "pam.h"
+#include "pam/pam.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -22,11 +22,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "connect.h"
-#include "connstr.h"
-#include "log.h"
-#include "session.h"
+#include "util/conf.h"
+#include "core/attr.h"
+#include "util/connstr.h"
+#include "core/log.h"
+#include "pam/session.h"
 
 #define CS_TOKEN_MAX        4096
 #define CS_EXIT_BUDGET_MS   5000   /* check-ins at process exit, in all */

@@ -15,8 +15,8 @@
 #ifndef CS_SESSION_H
 #define CS_SESSION_H
 
-#include "cs.h"
-#include "pam.h"
+#include "core/cs.h"
+#include "pam/pam.h"
 
 struct cs_attrs;
 struct cs_auth_cfg;

@@ -19,7 +19,7 @@
  * memory is freed, and no error message ever quotes input text (a value
  * with an unbraced ';' would otherwise show up as a "segment").
  */
-#include "connstr.h"
+#include "util/connstr.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -7,7 +7,7 @@
 
 enum cs_state {
 #define CS_STATE(id, code, meaning) CS_##id,
-#include "sqlstate.def"
+#include "util/sqlstate.def"
 #undef CS_STATE
 	CS_STATE__COUNT
 };

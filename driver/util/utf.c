@@ -13,7 +13,7 @@
  * whole code points: once one does not fit, nothing after it is written
  * either, so the output is always a prefix of the full result.
  */
-#include "utf.h"
+#include "util/utf.h"
 
 #include <errno.h>
 #include <stdlib.h>

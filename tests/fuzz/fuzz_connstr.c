@@ -9,7 +9,7 @@
  * rejected input must leave the set empty with a message.  Any breach
  * abort()s so libFuzzer (or the corpus replay) reports it.
  */
-#include "connstr.h"
+#include "util/connstr.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_pam_parse.c - the PAM response parsers (driver/pam/pam_parse.c).
+ * fuzz_pam_parse.c - the PAM response parsers (driver/util/pam_proto.c).
  *
  * Input: one byte choosing the HTTP status ('0'..'9' pick the entries of
  * cs_fuzz_status in order; other bytes wrap around), then the body.  The
@@ -8,7 +8,7 @@
  * the interface does not allow.  The same bytes are then sent through the
  * request-body builders as runHost and id and must come back unchanged.
  */
-#include "pam/pam.h"
+#include "util/pam_proto.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * the full size and write the longest prefix of whole code points.  Any
  * breach abort()s.
  */
-#include "utf.h"
+#include "util/utf.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #  - it does not link the driver manager (libodbc.so): a driver loaded by
 #    unixODBC must not pull in a second copy of it.
 #
-#   check_exports.sh <libcredshim.so> [<driver/api/odbc_api.def>]
+#   check_exports.sh <libcredshim.so> [<driver/core/odbc_api.def>]
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=../lib/common.sh

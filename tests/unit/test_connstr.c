@@ -3,7 +3,7 @@
  * test_connstr.c - connection-string parser, builder and attribute sets.
  */
 #include "check.h"
-#include "connstr.h"
+#include "util/connstr.h"
 
 #include <stdint.h>
 #include <stdlib.h>

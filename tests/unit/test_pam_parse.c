@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_pam_parse.c - the PAM response parsers and request bodies
- * (driver/pam/pam_parse.c), over canned responses.
+ * (driver/util/pam_proto.c), over canned responses.
  */
 #include "check.h"
-#include "pam/pam.h"
+#include "util/pam_proto.h"
 
 #include <stdlib.h>
 #include <string.h>

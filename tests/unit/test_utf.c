@@ -3,7 +3,7 @@
  * test_utf.c - UTF-8 <-> UTF-16 conversion.
  */
 #include "check.h"
-#include "utf.h"
+#include "util/utf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -24,7 +24,7 @@
  * their memory is freed, and no message ever quotes the body or a field
  * other than "message".
  */
-#include "pam.h"
+#include "util/pam_proto.h"
 
 #include <pthread.h>
 #include <stdarg.h>

@@ -17,14 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "connect.h"
-#include "connstr.h"
-#include "dsn.h"
-#include "fntypes.h"
-#include "log.h"
-#include "session.h"
-#include "utf.h"
+#include "util/conf.h"
+#include "api/connect.h"
+#include "util/connstr.h"
+#include "core/dsn.h"
+#include "api/api.h"
+#include "core/log.h"
+#include "pam/session.h"
+#include "util/utf.h"
 
 /* Everything one connect attempt holds, released by cs_conn_ctx_free. */
 struct cs_conn_ctx {

@@ -1,19 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fntypes.h - pointer types for the target's entry points, generated from
- * odbc_api.def, and the prototypes of the A/W converters (wconv.c).
+ * odbc_api.def: what core and the ODBC API cast a target's function to
+ * before calling it.
  */
 #ifndef CS_FNTYPES_H
 #define CS_FNTYPES_H
 
-#include "cs.h"
-
-#define CS_EXPORT __attribute__((visibility("default")))
-
-/* The name of the first parameter of each handle kind in odbc_api.def. */
-#define CS_HNAME_STMT hstmt
-#define CS_HNAME_DESC hdesc
-#define CS_HNAME_DBC  hdbc
+#include "core/cs.h"
 
 #define CS_HAND(name, api, w)
 
@@ -22,7 +16,7 @@
 #define CS_FWD(name, api, kind, params, args) typedef SQLRETURN (SQL_API *cs_pf_##name) params;
 #define CS_FWDW CS_FWD
 #define CS_PAIR(name, api, kind, params, args) typedef SQLRETURN (SQL_API *cs_pfa_##name) params;
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_PAIR
@@ -32,25 +26,10 @@
 #define CS_FWD(name, api, kind, params, args)
 #define CS_FWDW CS_FWD
 #define CS_PAIR(name, api, kind, params, args) typedef SQLRETURN (SQL_API *cs_pfw_##name) params;
-#include "odbc_api.def"
+#include "core/odbc_api.def"
 #undef CS_PAIR
 #undef CS_TCHAR
 
-/*
- * cs_x_X(o, wide, <the function's arguments, target handle first>):
- * called when the target lacks the variant the application called (wide
- * says which one that was); converts strings and calls the other variant.
- * Strings are void * here: SQLCHAR * (UTF-8) when wide is 0, SQLWCHAR *
- * (UTF-16) when wide is 1.
- */
-#define CS_TCHAR void
-#define CS_PAIR(name, api, kind, params, args) \
-	CS_HIDDEN SQLRETURN cs_x_##name(struct cs_handle *o, int wide, CS_XPARAMS params);
-#define CS_XPARAMS(...) __VA_ARGS__
-#include "odbc_api.def"
-#undef CS_PAIR
-#undef CS_XPARAMS
-#undef CS_TCHAR
 #undef CS_FWD
 #undef CS_FWDW
 #undef CS_HAND
@@ -84,6 +63,8 @@ typedef SQLRETURN (SQL_API *cs_pf_SQLGetStmtOption)(SQLHSTMT, SQLUSMALLINT, SQLP
 typedef SQLRETURN (SQL_API *cs_pf_SQLParamOptions)(SQLHSTMT, SQLULEN, SQLULEN *);
 typedef SQLRETURN (SQL_API *cs_pf_SQLSetParam)(SQLHSTMT, SQLUSMALLINT, SQLSMALLINT, SQLSMALLINT,
 					      SQLULEN, SQLSMALLINT, SQLPOINTER, SQLLEN *);
+typedef SQLRETURN (SQL_API *cs_pf_SQLBindParam)(SQLHSTMT, SQLUSMALLINT, SQLSMALLINT, SQLSMALLINT,
+					       SQLULEN, SQLSMALLINT, SQLPOINTER, SQLLEN *);
 typedef SQLRETURN (SQL_API *cs_pf_SQLColAttributes)(SQLHSTMT, SQLUSMALLINT, SQLUSMALLINT, SQLPOINTER,
 						   SQLSMALLINT, SQLSMALLINT *, SQLLEN *);
 typedef SQLRETURN (SQL_API *cs_pf_SQLCopyDesc)(SQLHDESC, SQLHDESC);
@@ -101,8 +82,4 @@ typedef SQLRETURN (SQL_API *cs_pfw_SQLError)(SQLHENV, SQLHDBC, SQLHSTMT, SQLWCHA
 typedef SQLRETURN (SQL_API *cs_pf_SQLGetFunctions)(SQLHDBC, SQLUSMALLINT, SQLUSMALLINT *);
 typedef SQLRETURN (SQL_API *cs_pfa_SQLGetInfo)(SQLHDBC, SQLUSMALLINT, SQLPOINTER, SQLSMALLINT, SQLSMALLINT *);
 typedef SQLRETURN (SQL_API *cs_pfw_SQLGetInfo)(SQLHDBC, SQLUSMALLINT, SQLPOINTER, SQLSMALLINT, SQLSMALLINT *);
-/* SQLGetInfo is hand-written (info_api.c); its converter is in wconv.c. */
-CS_HIDDEN SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALLINT type,
-				    SQLPOINTER value, SQLSMALLINT buflen, SQLSMALLINT *len);
-
 #endif

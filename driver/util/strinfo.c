@@ -7,7 +7,7 @@
  * unixODBC's DriverManager/SQLGetInfoW.c and SQLColAttributeW.c convert the
  * same sets for ANSI drivers.
  */
-#include "strinfo.h"
+#include "util/strinfo.h"
 
 int cs_info_is_string(SQLUSMALLINT type)
 {

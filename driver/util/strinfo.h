@@ -10,15 +10,17 @@
 #ifndef CS_STRINFO_H
 #define CS_STRINFO_H
 
-#include "cs.h"
+#include <sql.h>
+#include <sqlext.h>
+#include <sqlucode.h>
 
 /* SQLGetInfo InfoType (ODBC 2 aliases included: same numbers). */
-CS_HIDDEN int cs_info_is_string(SQLUSMALLINT type);
+int cs_info_is_string(SQLUSMALLINT type);
 /* SQLColAttribute FieldIdentifier, ODBC 3 SQL_DESC_* and ODBC 2 SQL_COLUMN_*. */
-CS_HIDDEN int cs_colattr_is_string(SQLUSMALLINT field);
+int cs_colattr_is_string(SQLUSMALLINT field);
 /* SQLGetDescField / SQLSetDescField FieldIdentifier. */
-CS_HIDDEN int cs_descfield_is_string(SQLSMALLINT field);
+int cs_descfield_is_string(SQLSMALLINT field);
 /* SQLGetDiagField DiagIdentifier. */
-CS_HIDDEN int cs_diagfield_is_string(SQLSMALLINT field);
+int cs_diagfield_is_string(SQLSMALLINT field);
 
 #endif

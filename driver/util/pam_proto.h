@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pam_proto.h - the PAM credential checkout API as data (pure: no
+ * network): the request bodies credshim sends and how a response (HTTP
+ * status + body bytes) is judged.  Unit-tested and fuzzed without a
+ * network; the network client is pam/pam.h.
+ * Errors come back as a SQLSTATE and a message that never holds a secret.
+ */
+#ifndef CS_PAM_PROTO_H
+#define CS_PAM_PROTO_H
+
+#include <stddef.h>
+
+#include "util/sqlstate.h"
+
+#define CS_PAM_BODY_MAX   (1024 * 1024)  /* response bytes accepted */
+#define CS_PAM_JSON_DEPTH 16             /* nesting accepted */
+#define CS_PAM_ID_MAX     256
+#define CS_PAM_FIELD_MAX  1024           /* account / passwd bytes */
+
+struct cs_pam_cfg {
+	const char *url;        /* base URL, no trailing slash needed */
+	const char *token;      /* secret */
+	const char *run_host;
+	const char *reason;
+	unsigned long duration_min;
+	const char *email;      /* may be "" */
+	const char *ca_file;    /* NULL or "" = system store */
+	const char *ca_path;
+	int insecure;           /* 1 = no TLS verification */
+	long timeout_ms;        /* one request */
+	long long deadline_ms;  /* absolute CLOCK_MONOTONIC ms bounding all
+				 * attempts, or 0 for none */
+};
+
+struct cs_pam_err {
+	enum cs_state state;    /* CS_S08001, CS_S28000, CS_S08004, CS_SHYT00 */
+	char sqlstate[6];       /* its code: "08001", ... */
+	char msg[512];          /* starts with "[credshim]" */
+	long http_status;       /* 0 when no HTTP response */
+};
+
+struct cs_pam_checkout {
+	char id[CS_PAM_ID_MAX];
+	char account[CS_PAM_FIELD_MAX];
+	char passwd[CS_PAM_FIELD_MAX];  /* secret: cs_pam_checkout_wipe() */
+};
+
+void cs_pam_checkout_wipe(struct cs_pam_checkout *co);
+
+/*
+ * Pure: interprets a checkout response.  http_status is the HTTP status,
+ * body/len the raw body (not NUL-terminated, len <= CS_PAM_BODY_MAX).
+ * Returns 0 with *out filled, or -1 with *err filled (SQLSTATE per the
+ * table in docs/troubleshooting.md).
+ */
+int cs_pam_parse_checkout(long http_status, const char *body, size_t len,
+			  struct cs_pam_checkout *out, struct cs_pam_err *err);
+/* Pure: interprets a check-in response.  0 or -1 with *err. */
+int cs_pam_parse_checkin(long http_status, const char *body, size_t len,
+			 struct cs_pam_err *err);
+/*
+ * Pure: the JSON bodies sent.  Return malloc'ed strings (the caller frees)
+ * or NULL on ENOMEM.  Neither body holds a secret.
+ */
+char *cs_pam_checkout_body(const struct cs_pam_cfg *cfg);
+char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id);
+
+/* Fills *err (shared by both layers): SQLSTATE, HTTP status (0 for none)
+ * and "[credshim] " + the message. */
+void cs_pam_errf(struct cs_pam_err *err, enum cs_state state, long http, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif
