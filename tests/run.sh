@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # The test command: installs dependencies, builds, starts a throwaway
-# PostgreSQL on 127.0.0.1, writes the ini files into the build tree and runs
-# ctest.  Exits with ctest's status; stops the server on every exit path.
+# PostgreSQL and a throwaway MariaDB on 127.0.0.1, writes the ini files into
+# the build tree and runs ctest.  Exits with ctest's status; stops the
+# servers on every exit path.
 #
 #   tests/run.sh [ctest args...]     e.g. tests/run.sh -R isql
 #   tests/run.sh --shell             same setup, then an interactive shell in
@@ -19,6 +20,8 @@ CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$CS_SOURCE_DIR/tests/lib/common.sh"
 # shellcheck source=lib/pg.sh
 . "$CS_SOURCE_DIR/tests/lib/pg.sh"
+# shellcheck source=lib/mariadb.sh
+. "$CS_SOURCE_DIR/tests/lib/mariadb.sh"
 # shellcheck source=lib/odbcini.sh
 . "$CS_SOURCE_DIR/tests/lib/odbcini.sh"
 
@@ -44,6 +47,7 @@ cs_run_cleanup() {
   trap - EXIT INT TERM HUP
   cs_run_stop_ctest
   cs_pg_stop || true
+  cs_maria_stop || true
   return "$rc"
 }
 
@@ -108,14 +112,17 @@ main() {
 
   cs_log "start PostgreSQL"
   cs_pg_start
+  cs_log "start MariaDB"
+  cs_maria_start
   cs_odbcini_write "$build/tests/odbc" "$build"
   CS_BUILD_DIR="$build"
   export CS_BUILD_DIR CS_SOURCE_DIR
   cs_log "PostgreSQL 127.0.0.1:$CS_PG_PORT (socket $CS_PG_SOCKDIR); ODBCSYSINI=$ODBCSYSINI"
+  cs_log "MariaDB 127.0.0.1:$CS_MARIA_PORT (socket $CS_MARIA_SOCKET)"
 
   cd "$build"
   if [[ "$shell" == 1 ]]; then
-    cs_log "shell with the test environment; exit it to stop PostgreSQL"
+    cs_log "shell with the test environment; exit it to stop the servers"
     "${SHELL:-bash}" -i || true
     return 0
   fi

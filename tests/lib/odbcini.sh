@@ -9,7 +9,8 @@
 #
 #   cs_odbcini_write <dir> <build-dir>
 #
-# Needs CS_PG_* from tests/lib/pg.sh and tests/lib/common.sh.
+# Needs CS_PG_* from tests/lib/pg.sh, CS_MARIA_* from tests/lib/mariadb.sh
+# and tests/lib/common.sh.
 # Values go into the ini files raw: ini files need no braces, only
 # connection strings do.
 
@@ -65,6 +66,12 @@ Driver=$drvdir/psqlodbca.so
 Description=SQLite3 ODBC driver
 Driver=$drvdir/libsqlite3odbc.so
 
+; MariaDB Connector/ODBC is one library for both APIs (it exports every
+; A and W function): no separate ANSI and Unicode drivers.
+[MariaDB]
+Description=MariaDB Connector/ODBC
+Driver=$drvdir/libmaodbc.so
+
 [credshim]
 Description=credshim proxy driver (build tree)
 Driver=$build/driver/libcredshim.so
@@ -94,6 +101,26 @@ Password=$pgpw
 Driver=SQLite3
 Database=$CS_SQLITE_DB
 
+; maria_w and maria_a are the same settings: the connector has one library
+; for both APIs.  Two names so that each comparison says which API it runs.
+[maria_w]
+Driver=MariaDB
+Server=$CS_MARIA_HOST
+Port=$CS_MARIA_PORT
+Database=$CS_MARIA_DATABASE
+CHARSET=utf8mb4
+UID=$CS_MARIA_USER
+PWD=$CS_MARIA_PASSWORD
+
+[maria_a]
+Driver=MariaDB
+Server=$CS_MARIA_HOST
+Port=$CS_MARIA_PORT
+Database=$CS_MARIA_DATABASE
+CHARSET=utf8mb4
+UID=$CS_MARIA_USER
+PWD=$CS_MARIA_PASSWORD
+
 ; ---- through credshim ----
 [cs_pg_w]
 Driver=credshim
@@ -122,6 +149,16 @@ Database=$CS_SQLITE_DB
 Driver=credshim
 TargetDriver=$drvdir/libsqlite3odbc.so
 Database=$CS_SQLITE_DB
+
+[cs_maria]
+Driver=credshim
+TargetDriver=MariaDB
+Server=$CS_MARIA_HOST
+Port=$CS_MARIA_PORT
+Database=$CS_MARIA_DATABASE
+CHARSET=utf8mb4
+UID=$CS_MARIA_USER
+PWD=$CS_MARIA_PASSWORD
 
 [cs_pg_tdsn]
 Driver=credshim

@@ -7,7 +7,8 @@ docs by the project): PasswordCheckout / PasswordCheckin under
 /rest/cmdctrl/Request, plus a token-less control API under /_mock/ for tests.
 
 Standard library only; run with /usr/bin/python3.  When --pg-host is given,
-passwords are pushed to PostgreSQL with `psql` subprocesses (no psycopg2).
+passwords are pushed to PostgreSQL with `psql` subprocesses (no psycopg2);
+with --db mariadb, to MariaDB with `mariadb` client subprocesses.
 See README.md next to this file.
 """
 
@@ -136,6 +137,8 @@ class Logger:
 class Pg:
     """Sets role passwords on PostgreSQL through psql subprocesses."""
 
+    name = "PostgreSQL"
+
     def __init__(self, host, port, admin, database, psql="psql", plaintext=False,
                  timeout=15.0, log=None):
         self.host, self.port, self.admin, self.database = host, port, admin, database
@@ -169,6 +172,61 @@ class Pg:
             err = (r.stderr or "").replace(secret, "***").replace(password, "***")
             err = " | ".join(l for l in err.splitlines() if l.strip())
             return "psql exit %d: %s" % (r.returncode, printable(err, 400))
+        return None
+
+
+def mysql_native_hash(password):
+    """MariaDB mysql_native_password hash of password: '*' + hex(SHA1(SHA1(pw))).
+
+    ALTER USER ... IDENTIFIED BY PASSWORD '<hash>' stores it as is, so the
+    plaintext never reaches the server (or its query log)."""
+    inner = hashlib.sha1(password.encode("utf-8")).digest()
+    return "*" + hashlib.sha1(inner).hexdigest().upper()
+
+
+def mariadb_literal(value):
+    """MariaDB string literal ('\\' is an escape character there by default)."""
+    if "\0" in value:
+        raise ValueError("NUL in literal")
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class MariaDb:
+    """Sets account passwords on MariaDB through `mariadb` client subprocesses.
+
+    An account "name" is the MariaDB account 'name'@'%'; "name@host" names
+    'name'@'host'.  The admin logs in over the server's unix socket."""
+
+    name = "MariaDB"
+
+    def __init__(self, socket_path, admin, client="mariadb", plaintext=False,
+                 timeout=15.0, log=None):
+        self.socket_path, self.admin, self.client = socket_path, admin, client
+        self.plaintext, self.timeout, self.log = plaintext, timeout, log
+
+    def set_password(self, account, password):
+        """Returns None on success, else a (redacted) error string."""
+        user, _, host = account.partition("@")
+        host = host or "%"
+        if self.plaintext:
+            how = "BY %s" % mariadb_literal(password)
+        else:
+            how = "BY PASSWORD %s" % mariadb_literal(mysql_native_hash(password))
+        sql = "ALTER USER %s@%s IDENTIFIED %s;\n" % (mariadb_literal(user), mariadb_literal(host), how)
+        cmd = [self.client, "--no-defaults", "--batch", "-S", self.socket_path]
+        if self.admin:
+            cmd += ["-u", self.admin]
+        try:
+            r = subprocess.run(cmd, input=sql, capture_output=True, text=True,
+                               timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            return "mariadb client timed out"
+        except OSError as e:
+            return "cannot run the mariadb client: %s" % e
+        if r.returncode != 0:
+            err = (r.stderr or "").replace(password, "***")
+            err = " | ".join(l for l in err.splitlines() if l.strip())
+            return "mariadb exit %d: %s" % (r.returncode, printable(err, 400))
         return None
 
 
@@ -293,7 +351,8 @@ class Pam:
             st["busy_accounts"] = sorted(self.busy)
             st["requests"] = list(self.ring)
             st["minute_seconds"] = self.minute_seconds
-            st["pg"] = self.pg is not None
+            st["pg"] = isinstance(self.pg, Pg)
+            st["db"] = self.pg.name if self.pg is not None else None
             st["uptime_s"] = round(time.time() - self.started, 3)
         return st
 
@@ -1073,6 +1132,13 @@ def main(argv=None):
     ap.add_argument("--psql", default="psql", help="psql binary (default: psql on PATH)")
     ap.add_argument("--pg-plaintext", action="store_true",
                     help="send plaintext passwords in ALTER ROLE (default: SCRAM verifiers)")
+    ap.add_argument("--db", choices=("postgresql", "mariadb"), default="postgresql",
+                    help="where passwords are pushed: PostgreSQL (--pg-*) or MariaDB (--mariadb-*)")
+    ap.add_argument("--mariadb-socket", help="MariaDB server socket (with --db mariadb)")
+    ap.add_argument("--mariadb-admin", help="MariaDB account allowed to ALTER USER (default: the OS user)")
+    ap.add_argument("--mariadb-client", default="mariadb", help="mariadb client binary (default: on PATH)")
+    ap.add_argument("--mariadb-plaintext", action="store_true",
+                    help="send plaintext passwords in ALTER USER (default: mysql_native_password hashes)")
     ap.add_argument("--no-initial-rotate", action="store_true",
                     help="do not reset every account's password at startup")
     ap.add_argument("--minute-seconds", type=float, default=60.0,
@@ -1100,6 +1166,10 @@ def main(argv=None):
             raise ValueError("--tls-cert and --tls-key go together")
         if not 0 <= a.port <= 65535:
             raise ValueError("bad --port")
+        if a.db == "mariadb" and not a.mariadb_socket:
+            raise ValueError("--db mariadb needs --mariadb-socket")
+        if a.db == "mariadb" and a.pg_host:
+            raise ValueError("--pg-host goes with --db postgresql")
     except (ValueError, OSError) as e:
         sys.stderr.write("mockpam: %s\n" % e)
         return 2
@@ -1118,12 +1188,14 @@ def main(argv=None):
     pg = None
     if a.pg_host:
         pg = Pg(a.pg_host, a.pg_port, a.pg_admin, a.pg_database, a.psql, a.pg_plaintext, log=log)
+    elif a.db == "mariadb":
+        pg = MariaDb(a.mariadb_socket, a.mariadb_admin, a.mariadb_client, a.mariadb_plaintext, log=log)
     pam = Pam(cfg, pg, a.minute_seconds, a.grace_seconds, a.strict_fields, log,
               a.expose_passwords)
     if pg is not None and not a.no_initial_rotate:
         errs = pam.rotate_all_accounts()
         if errs:
-            sys.stderr.write("mockpam: cannot set passwords on PostgreSQL:\n  %s\n" % "\n  ".join(errs))
+            sys.stderr.write("mockpam: cannot set passwords on %s:\n  %s\n" % (pg.name, "\n  ".join(errs)))
             return 3
 
     Handler.timeout = a.idle_timeout
@@ -1148,8 +1220,9 @@ def main(argv=None):
     serve.start()
     if a.port_file:
         write_port_file(a.port_file, port)
-    log.log("listening on %s://%s:%d pg=%s minute_seconds=%g" % (
-        "https" if ssl_ctx else "http", host, port, "yes" if pg else "no", a.minute_seconds))
+    log.log("listening on %s://%s:%d pg=%s db=%s minute_seconds=%g" % (
+        "https" if ssl_ctx else "http", host, port, "yes" if isinstance(pg, Pg) else "no",
+        pg.name if pg else "none", a.minute_seconds))
 
     while not stop.wait(0.5):
         if not serve.is_alive():
