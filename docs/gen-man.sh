@@ -9,8 +9,9 @@
 #   docs/gen-man.sh > docs/credshim.7
 #
 # It converts the Markdown configuration.md uses: headings, paragraphs,
-# fenced code blocks, the key table (one .TP entry a row), `code`,
-# **bold** and [links](...).  Anything else passes through as text.  The
+# fenced code blocks, the key table (one .TP entry a row), "- " list
+# items, `code`, **bold** and [links](...).  Anything else passes through
+# as text.  The
 # page is for users: what it says about files names installed ones.
 set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -113,21 +114,38 @@ code { line(esc($0)); next }
     cell[i] = trim(cell[i])
   if (!table) {                          # the header row
     table = 1
+    ncol = n
+    for (i = 2; i < n; i++)
+      hdr[i] = cell[i]
     next
   }
   if (cell[2] ~ /^-+$/)                  # the separator row
     next
   print ".TP"
   head = inline(cell[2])
-  if (cell[3] != "")
-    head = head " (default: " inline(cell[3]) ")"
-  line(head)
-  line(inline(cell[4]))
+  if (hdr[3] == "default") {             # the key table: key, default, meaning
+    if (cell[3] != "")
+      head = head " (default: " inline(cell[3]) ")"
+    line(head)
+    line(inline(cell[4]))
+  } else {                               # any other: "header: cell; ..."
+    line(head)
+    body = ""
+    for (i = 3; i < ncol; i++)
+      body = body (i > 3 ? "; " : "") hdr[i] ": " cell[i]
+    line(inline(body))
+  }
+  para = 1
+  next
+}
+/^- / {                                  # a list item; its lines follow indented
+  print ".IP \\(bu 2"
+  line(inline(substr($0, 3)))
   para = 1
   next
 }
 /^[ \t]*$/ { table = 0; if (para) { print ".PP"; para = 0 } next }
-{ line(inline($0)); para = 1 }
+{ s = $0; sub(/^[ \t]+/, "", s); line(inline(s)); para = 1 }
 ' "$md"
 
 # The SQLSTATE table: every code credshim itself raises.

@@ -59,12 +59,16 @@ cs_deps_read() {
   [[ ${#CS_DEPS[@]} -gt 0 ]] || cs_deps_die "no package in $CS_DEPS_FILE for: ${want[*]:-all}"
 }
 
-# Prints the packages of CS_DEPS that are not installed, one a line.
+# Prints the packages of CS_DEPS that are not installed, one a line: one
+# dpkg-query for all (it names the unknown ones on stderr and exits 1).
 cs_deps_missing() {
-  local pkg status
+  local pkg name status
+  local -A state=()
+  while read -r name status; do
+    [[ -n "$name" ]] && state[$name]="$status"
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${CS_DEPS[@]}" 2>/dev/null || true)
   for pkg in "${CS_DEPS[@]}"; do
-    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
-    if [[ "$status" != ii* ]]; then
+    if [[ "${state[$pkg]:-}" != ii* ]]; then
       printf '%s\n' "$pkg"
     fi
   done

@@ -31,11 +31,18 @@ check() {
 mkdir -p "$work/bin"
 cat >"$work/bin/dpkg-query" <<'FAKE'
 #!/usr/bin/env bash
-# dpkg-query -W -f='${db:Status-Abbrev}' PKG
-pkg="${!#}"
-if grep -qx -- "$pkg" "$CS_FAKE/installed"; then printf 'ii '; exit 0; fi
-echo "dpkg-query: no packages found matching $pkg" >&2
-exit 1
+# dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' PKG...
+rc=0
+for pkg in "$@"; do
+  [[ "$pkg" == -* ]] && continue
+  if grep -qx -- "$pkg" "$CS_FAKE/installed"; then
+    printf '%s ii \n' "$pkg"
+  else
+    echo "dpkg-query: no packages found matching $pkg" >&2
+    rc=1
+  fi
+done
+exit "$rc"
 FAKE
 cat >"$work/bin/apt-get" <<'FAKE'
 #!/usr/bin/env bash
