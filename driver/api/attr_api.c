@@ -115,44 +115,43 @@ static SQLRETURN cs_get_stored_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTE
 	return SQL_SUCCESS;
 }
 
+struct cs_xc_cattr {
+	void *fn;
+	SQLHDBC target;
+	SQLINTEGER attr;
+};
+
+static SQLRETURN cs_xc_cattr(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_cattr *c = ctx;
+	SQLINTEGER n = 0;
+	SQLRETURN rc = ((cs_pf_SQLGetConnectAttr)c->fn)(c->target, c->attr, buf, (SQLINTEGER)buflen, &n);
+
+	*tlen = n;
+	return rc;
+}
+
 static SQLRETURN cs_get_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value,
 				     SQLINTEGER buflen, SQLINTEGER *len, int wide)
 {
 	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
-	struct cs_xout x;
-	int other, tries = 0, grown = 0;
-	void *fn;
-	SQLINTEGER tlen = 0;
-	SQLLEN n = 0;
-	SQLRETURN rc;
+	struct cs_xc_cattr c = {.attr = attr};
+	const struct cs_xreq r = {.app_wide = wide, .in_bytes = 1, .max = CS_XOUT_MAX_I, .buf = value,
+				  .buflen = buflen, .ilen = len};
+	int other;
 
 	if (!d)
 		return SQL_INVALID_HANDLE;
 	cs_diag_reset(&d->h);
 	if (!d->connected)
 		return cs_get_stored_attr(d, attr, value, buflen, len, wide);
-	fn = cs_fn_pick(d->h.drv, CS_FN_SQLGetConnectAttr, wide, &other);
-	if (!fn)
+	c.fn = cs_fn_pick(d->h.drv, CS_FN_SQLGetConnectAttr, wide, &other);
+	if (!c.fn)
 		return cs_not_supported(&d->h, "SQLGetConnectAttr");
 	if (!other || !cs_cattr_is_string(attr))
-		return ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, value, buflen, len);
-	if (cs_xout_init(&x, wide, buflen, 1) != 0)
-		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
-	/* A value longer than x: once more with x enlarged, so that the
-	 * application gets its full length. */
-	do {
-		tlen = 0;
-		rc = ((cs_pf_SQLGetConnectAttr)fn)(d->h.target, attr, x.buf, (SQLINTEGER)x.buflen, &tlen);
-	} while (SQL_SUCCEEDED(rc) && tries++ == 0 && (grown = cs_xout_grow(&x, wide, tlen, 1)) > 0);
-	if (grown < 0) {
-		cs_xout_free(&x);
-		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
-	}
-	rc = cs_xout_finish(&x, &d->h, rc, wide, value, buflen, 1, &n);
-	if (len && SQL_SUCCEEDED(rc))
-		*len = (SQLINTEGER)n;
-	cs_xout_free(&x);
-	return rc;
+		return ((cs_pf_SQLGetConnectAttr)c.fn)(d->h.target, attr, value, buflen, len);
+	c.target = d->h.target;
+	return cs_xout_get(&d->h, &r, cs_xc_cattr, &c);
 }
 
 CS_EXPORT SQLRETURN SQL_API SQLGetConnectAttr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value,

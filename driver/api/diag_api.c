@@ -54,59 +54,66 @@ static SQLRETURN cs_own_rec(const struct cs_diag_rec *r, int wide, void *state, 
 	return rc;
 }
 
+/* SQLGetDiagRec of the other variant, for cs_xout_get: the state comes
+ * in the target's encoding, converted once the text is whole. */
+struct cs_xc_rec {
+	void *fn;
+	int wide;
+	SQLSMALLINT type;
+	SQLHANDLE target;
+	SQLSMALLINT rec;
+	SQLINTEGER *native;
+	SQLWCHAR wstate[6];
+	char astate[16];
+};
+
+static SQLRETURN cs_xc_rec(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	struct cs_xc_rec *c = ctx;
+	SQLSMALLINT n = 0;
+	SQLRETURN rc;
+
+	if (c->wide)
+		rc = ((cs_pfa_SQLGetDiagRec)c->fn)(c->type, c->target, c->rec, (SQLCHAR *)c->astate,
+						   c->native, buf, (SQLSMALLINT)buflen, &n);
+	else
+		rc = ((cs_pfw_SQLGetDiagRec)c->fn)(c->type, c->target, c->rec, c->wstate, c->native, buf,
+						   (SQLSMALLINT)buflen, &n);
+	*tlen = n;
+	return rc;
+}
+
 /* The target's record rec, converted when it lacks the variant asked. */
 static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLINT rec, int wide,
 			       void *state, SQLINTEGER *native, void *msg, SQLSMALLINT buflen,
 			       SQLSMALLINT *msglen)
 {
+	struct cs_xc_rec c = {.wide = wide, .type = type, .target = o->target, .rec = rec,
+			      .native = native};
+	const struct cs_xreq r = {.app_wide = wide, .max = CS_XOUT_MAX_S, .buf = msg, .buflen = buflen,
+				  .slen = msglen};
 	int other;
-	void *fn;
-	struct cs_xout x;
-	SQLWCHAR wstate[6] = {0};
-	char astate[16] = "";
-	SQLSMALLINT tlen = 0;
-	SQLLEN n = 0;
-	int tries = 0, grown = 0;
-	SQLRETURN rc, orc;
+	SQLRETURN rc;
 
 	if (!o->target || !o->drv || o->diag.drained || o->diag.hide_target)
 		return SQL_NO_DATA;
-	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
-	if (!fn)
+	c.fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
+	if (!c.fn)
 		return SQL_NO_DATA;
 	if (!other) {
 		if (wide)
-			return ((cs_pfw_SQLGetDiagRec)fn)(type, o->target, rec, state, native, msg, buflen, msglen);
-		return ((cs_pfa_SQLGetDiagRec)fn)(type, o->target, rec, state, native, msg, buflen, msglen);
+			return ((cs_pfw_SQLGetDiagRec)c.fn)(type, o->target, rec, state, native, msg, buflen,
+							    msglen);
+		return ((cs_pfa_SQLGetDiagRec)c.fn)(type, o->target, rec, state, native, msg, buflen, msglen);
 	}
-	if (cs_xout_init(&x, wide, buflen, 0) != 0)
-		return SQL_ERROR;
-	/* A message longer than x: once more with x enlarged, so that the
-	 * application gets its full length. */
-	do {
-		tlen = 0;
-		if (wide)
-			rc = ((cs_pfa_SQLGetDiagRec)fn)(type, o->target, rec, (SQLCHAR *)astate, native,
-							x.buf, cs_xbuf_s(&x), &tlen);
-		else
-			rc = ((cs_pfw_SQLGetDiagRec)fn)(type, o->target, rec, wstate, native, x.buf,
-							cs_xbuf_s(&x), &tlen);
-	} while (SQL_SUCCEEDED(rc) && tries++ == 0 && (grown = cs_xout_grow(&x, wide, tlen, 0)) > 0);
-	if (grown < 0)
-		rc = SQL_ERROR;
+	/* Diagnostic functions post no diagnostics: truncation only shows
+	 * in the return code. */
+	rc = cs_xout_get(NULL, &r, cs_xc_rec, &c);
 	if (SQL_SUCCEEDED(rc)) {
 		if (!wide)
-			cs_u16_to_utf8(wstate, cs_u16_len(wstate), astate, sizeof(astate));
-		cs_state_out(astate, wide, state);
-		/* Diagnostic functions post no diagnostics: truncation only
-		 * shows in the return code. */
-		orc = cs_xout_copy(&x, wide, msg, buflen, 0, &n);
-		if (orc != SQL_SUCCESS)
-			rc = orc;
-		if (msglen)
-			*msglen = (SQLSMALLINT)n;
+			cs_u16_to_utf8(c.wstate, cs_u16_len(c.wstate), c.astate, sizeof(c.astate));
+		cs_state_out(c.astate, wide, state);
 	}
-	cs_xout_free(&x);
 	return rc;
 }
 
@@ -200,42 +207,43 @@ integer:
 	return SQL_SUCCESS;
 }
 
+struct cs_xc_field {
+	void *fn;
+	SQLSMALLINT type;
+	SQLHANDLE target;
+	SQLSMALLINT rec;
+	SQLSMALLINT field;
+};
+
+static SQLRETURN cs_xc_field(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_field *c = ctx;
+	SQLSMALLINT n = 0;
+	SQLRETURN rc = ((cs_pf_SQLGetDiagField)c->fn)(c->type, c->target, c->rec, c->field, buf,
+						      (SQLSMALLINT)buflen, &n);
+
+	*tlen = n;
+	return rc;
+}
+
 /* A field of the target's records or header, converted if need be. */
 static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALLINT rec,
 				 SQLSMALLINT field, int wide, SQLPOINTER info, SQLSMALLINT buflen,
 				 SQLSMALLINT *len)
 {
-	struct cs_xout x;
-	int other, tries = 0, grown = 0;
-	void *fn;
-	SQLSMALLINT tlen = 0;
-	SQLLEN n = 0;
-	SQLRETURN rc, orc;
+	struct cs_xc_field c = {.type = type, .target = o->target, .rec = rec, .field = field};
+	const struct cs_xreq r = {.app_wide = wide, .in_bytes = 1, .max = CS_XOUT_MAX_S, .buf = info,
+				  .buflen = buflen, .slen = len};
+	int other;
 
 	if (!o->target || !o->drv || (o->diag.hide_target && rec > 0))
 		return SQL_NO_DATA;
-	fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
-	if (!fn)
+	c.fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
+	if (!c.fn)
 		return SQL_NO_DATA;
 	if (!other || !cs_diagfield_is_string(field))
-		return ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, info, buflen, len);
-	if (cs_xout_init(&x, wide, buflen, 1) != 0)
-		return SQL_ERROR;
-	do {
-		tlen = 0;
-		rc = ((cs_pf_SQLGetDiagField)fn)(type, o->target, rec, field, x.buf, cs_xbuf_s(&x), &tlen);
-	} while (SQL_SUCCEEDED(rc) && tries++ == 0 && (grown = cs_xout_grow(&x, wide, tlen, 1)) > 0);
-	if (grown < 0)
-		rc = SQL_ERROR;
-	if (SQL_SUCCEEDED(rc)) {
-		orc = cs_xout_copy(&x, wide, info, buflen, 1, &n);
-		if (orc != SQL_SUCCESS)
-			rc = orc;
-		if (len)
-			*len = (SQLSMALLINT)n;
-	}
-	cs_xout_free(&x);
-	return rc;
+		return ((cs_pf_SQLGetDiagField)c.fn)(type, o->target, rec, field, info, buflen, len);
+	return cs_xout_get(NULL, &r, cs_xc_field, &c);
 }
 
 static SQLRETURN cs_own_count(SQLPOINTER info, SQLINTEGER n)

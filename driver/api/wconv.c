@@ -106,59 +106,32 @@ static SQLRETURN cs_xargs_in(struct cs_handle *o, struct cs_xargs *xa, int wide,
 #define CS_XA(i) xa.s[i].p, cs_xlen_s(&xa.s[i])
 
 /*
- * Output strings.  The target writes into a buffer of its own encoding
- * (struct cs_xout, sized from the application's buffer); when the target
- * reports a longer string than fitted, the buffer grows and the target is
- * called once more, so the application always gets the full length.
+ * Output strings go through cs_xout_get (core/xstr.c), which asks the
+ * target until credshim holds the whole string and reports every length
+ * from what it holds.  Each converter gives it a call of the target's
+ * function with the buffer credshim provides and the application's other
+ * arguments (a struct cs_xc_<name> and cs_xc_<name>()).
  */
-static SQLRETURN cs_xo_begin(struct cs_handle *o, struct cs_xout *x, int wide, SQLLEN buflen,
-			     int in_bytes)
+
+/* The application's side of an output string: its buffer, and where
+ * its length goes (an SQLSMALLINT or SQLINTEGER, by the function). */
+#define CS_XQ(w, bytes, m, b, blen, sl, il)                                     \
+	(&(const struct cs_xreq){.app_wide = (w), .in_bytes = (bytes), .max = (m),  \
+				 .buf = (b), .buflen = (blen), .slen = (sl), .ilen = (il)})
+#define CS_XQ_S(w, bytes, b, blen, len) CS_XQ(w, bytes, CS_XOUT_MAX_S, b, blen, len, NULL)
+#define CS_XQ_I(w, bytes, b, blen, len) CS_XQ(w, bytes, CS_XOUT_MAX_I, b, blen, NULL, len)
+
+/* A target call's return, after storing its reported length *n in *tlen
+ * (a pointer, so that it is read after the call). */
+static SQLRETURN cs_xc_s(SQLRETURN rc, const SQLSMALLINT *n, SQLLEN *tlen)
 {
-	if (buflen < 0)
-		return cs_diag_add(o, CS_SHY090, "Invalid string or buffer length");
-	if (cs_xout_init(x, wide, buflen, in_bytes) != 0)
-		return cs_diag_add(o, CS_SHY001, "Memory allocation error");
-	return SQL_SUCCESS;
-}
-
-/* After a target call that reported tlen: 1 to call it again with x
- * enlarged (once only); *rc becomes an error when that fails. */
-static int cs_xo_again(struct cs_handle *o, struct cs_xout *x, int wide, SQLRETURN *rc, SQLLEN tlen,
-		       int in_bytes, int *tries)
-{
-	int g;
-
-	if (!SQL_SUCCEEDED(*rc) || (*tries)++ > 0)
-		return 0;
-	g = cs_xout_grow(x, wide, tlen, in_bytes);
-	if (g < 0)
-		*rc = cs_diag_add(o, CS_SHY001, "Memory allocation error");
-	return g > 0;
-}
-
-/* Converts the target's output to the application's buffer, stores the
- * length when the call succeeded, and frees x. */
-static SQLRETURN cs_xo_end_s(struct cs_handle *o, struct cs_xout *x, SQLRETURN rc, int wide,
-			     void *buf, SQLLEN buflen, int in_bytes, SQLSMALLINT *len)
-{
-	SQLLEN n = 0;
-
-	rc = cs_xout_finish(x, o, rc, wide, buf, buflen, in_bytes, &n);
-	if (SQL_SUCCEEDED(rc) && len)
-		*len = n > INT16_MAX ? INT16_MAX : (SQLSMALLINT)n;
-	cs_xout_free(x);
+	*tlen = *n;
 	return rc;
 }
 
-static SQLRETURN cs_xo_end_i(struct cs_handle *o, struct cs_xout *x, SQLRETURN rc, int wide,
-			     void *buf, SQLLEN buflen, int in_bytes, SQLINTEGER *len)
+static SQLRETURN cs_xc_i(SQLRETURN rc, const SQLINTEGER *n, SQLLEN *tlen)
 {
-	SQLLEN n = 0;
-
-	rc = cs_xout_finish(x, o, rc, wide, buf, buflen, in_bytes, &n);
-	if (SQL_SUCCEEDED(rc) && len)
-		*len = n > INT32_MAX ? INT32_MAX : (SQLINTEGER)n;
-	cs_xout_free(x);
+	*tlen = *n;
 	return rc;
 }
 
@@ -208,71 +181,94 @@ SQLRETURN cs_x_SQLSetCursorName(struct cs_handle *o, int wide, SQLHSTMT hstmt, v
 
 /* ---- statements: output strings ---- */
 
+struct cs_xc_cursor {
+	void *fn;
+	int wide;
+	SQLHSTMT hstmt;
+};
+
+static SQLRETURN cs_xc_cursor(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_cursor *c = ctx;
+	SQLSMALLINT n = 0;
+
+	return cs_xc_s(CS_X_CALL(SQLGetCursorName, c->fn, c->wide, c->hstmt, buf, (SQLSMALLINT)buflen,
+				 &n), &n, tlen);
+}
+
 SQLRETURN cs_x_SQLGetCursorName(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *name,
 				SQLSMALLINT buflen, SQLSMALLINT *len)
 {
-	struct cs_xout x;
-	SQLSMALLINT tlen;
-	int tries = 0;
-	void *fn;
-	SQLRETURN rc;
+	struct cs_xc_cursor c = {CS_X_FN(o, wide, SQLGetCursorName), wide, hstmt};
 
-	if (!(fn = CS_X_FN(o, wide, SQLGetCursorName)))
+	if (!c.fn)
 		return SQL_ERROR;
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 0)) != SQL_SUCCESS)
-		return rc;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLGetCursorName, fn, wide, hstmt, x.buf, cs_xbuf_s(&x), &tlen);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 0, &tries));
-	return cs_xo_end_s(o, &x, rc, wide, name, buflen, 0, len);
+	return cs_xout_get(o, CS_XQ_S(wide, 0, name, buflen, len), cs_xc_cursor, &c);
+}
+
+struct cs_xc_describe {
+	void *fn;
+	int wide;
+	SQLHSTMT hstmt;
+	SQLUSMALLINT col;
+	SQLSMALLINT *sqltype;
+	SQLULEN *colsize;
+	SQLSMALLINT *digits;
+	SQLSMALLINT *nullable;
+};
+
+static SQLRETURN cs_xc_describe(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_describe *c = ctx;
+	SQLSMALLINT n = 0;
+
+	return cs_xc_s(CS_X_CALL(SQLDescribeCol, c->fn, c->wide, c->hstmt, c->col, buf,
+				 (SQLSMALLINT)buflen, &n, c->sqltype, c->colsize, c->digits, c->nullable),
+		       &n, tlen);
 }
 
 SQLRETURN cs_x_SQLDescribeCol(struct cs_handle *o, int wide, SQLHSTMT hstmt, SQLUSMALLINT col, void *name,
 			      SQLSMALLINT buflen, SQLSMALLINT *namelen, SQLSMALLINT *sqltype,
 			      SQLULEN *colsize, SQLSMALLINT *digits, SQLSMALLINT *nullable)
 {
-	struct cs_xout x;
-	SQLSMALLINT tlen;
-	int tries = 0;
-	void *fn;
-	SQLRETURN rc;
+	struct cs_xc_describe c = {CS_X_FN(o, wide, SQLDescribeCol), wide, hstmt, col, sqltype, colsize,
+				   digits, nullable};
 
-	if (!(fn = CS_X_FN(o, wide, SQLDescribeCol)))
+	if (!c.fn)
 		return SQL_ERROR;
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 0)) != SQL_SUCCESS)
-		return rc;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLDescribeCol, fn, wide, hstmt, col, x.buf, cs_xbuf_s(&x), &tlen,
-			       sqltype, colsize, digits, nullable);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 0, &tries));
-	return cs_xo_end_s(o, &x, rc, wide, name, buflen, 0, namelen);
+	return cs_xout_get(o, CS_XQ_S(wide, 0, name, buflen, namelen), cs_xc_describe, &c);
+}
+
+struct cs_xc_colattr {
+	void *fn;
+	int wide;
+	SQLHSTMT hstmt;
+	SQLUSMALLINT col;
+	SQLUSMALLINT field;
+	SQLLEN *numattr;
+};
+
+static SQLRETURN cs_xc_colattr(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_colattr *c = ctx;
+	SQLSMALLINT n = 0;
+
+	return cs_xc_s(CS_X_CALL(SQLColAttribute, c->fn, c->wide, c->hstmt, c->col, c->field, buf,
+				 (SQLSMALLINT)buflen, &n, c->numattr), &n, tlen);
 }
 
 SQLRETURN cs_x_SQLColAttribute(struct cs_handle *o, int wide, SQLHSTMT hstmt, SQLUSMALLINT col,
 			       SQLUSMALLINT field, SQLPOINTER charattr, SQLSMALLINT buflen,
 			       SQLSMALLINT *len, SQLLEN *numattr)
 {
-	struct cs_xout x;
-	SQLSMALLINT tlen;
-	int tries = 0;
-	void *fn;
-	SQLRETURN rc;
+	struct cs_xc_colattr c = {CS_X_FN(o, wide, SQLColAttribute), wide, hstmt, col, field, numattr};
 
-	if (!(fn = CS_X_FN(o, wide, SQLColAttribute)))
+	if (!c.fn)
 		return SQL_ERROR;
 	if (!cs_colattr_is_string(field))
-		return CS_X_CALL(SQLColAttribute, fn, wide, hstmt, col, field, charattr, buflen, len,
+		return CS_X_CALL(SQLColAttribute, c.fn, wide, hstmt, col, field, charattr, buflen, len,
 				 numattr);
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 1)) != SQL_SUCCESS)
-		return rc;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLColAttribute, fn, wide, hstmt, col, field, x.buf, cs_xbuf_s(&x), &tlen,
-			       numattr);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 1, &tries));
-	return cs_xo_end_s(o, &x, rc, wide, charattr, buflen, 1, len);
+	return cs_xout_get(o, CS_XQ_S(wide, 1, charattr, buflen, len), cs_xc_colattr, &c);
 }
 
 /* ---- catalog functions ---- */
@@ -432,26 +428,33 @@ SQLRETURN cs_x_SQLTablePrivileges(struct cs_handle *o, int wide, SQLHSTMT hstmt,
 
 /* ---- descriptors ---- */
 
+struct cs_xc_descfield {
+	void *fn;
+	int wide;
+	SQLHDESC hdesc;
+	SQLSMALLINT rec;
+	SQLSMALLINT field;
+};
+
+static SQLRETURN cs_xc_descfield(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_descfield *c = ctx;
+	SQLINTEGER n = 0;
+
+	return cs_xc_i(CS_X_CALL(SQLGetDescField, c->fn, c->wide, c->hdesc, c->rec, c->field, buf,
+				 (SQLINTEGER)buflen, &n), &n, tlen);
+}
+
 SQLRETURN cs_x_SQLGetDescField(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLSMALLINT rec,
 			       SQLSMALLINT field, SQLPOINTER value, SQLINTEGER buflen, SQLINTEGER *len)
 {
-	struct cs_xout x;
-	SQLINTEGER tlen;
-	int tries = 0;
-	void *fn;
-	SQLRETURN rc;
+	struct cs_xc_descfield c = {CS_X_FN(o, wide, SQLGetDescField), wide, hdesc, rec, field};
 
-	if (!(fn = CS_X_FN(o, wide, SQLGetDescField)))
+	if (!c.fn)
 		return SQL_ERROR;
 	if (!cs_descfield_is_string(field))
-		return CS_X_CALL(SQLGetDescField, fn, wide, hdesc, rec, field, value, buflen, len);
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 1)) != SQL_SUCCESS)
-		return rc;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLGetDescField, fn, wide, hdesc, rec, field, x.buf, cs_xbuf_i(&x), &tlen);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 1, &tries));
-	return cs_xo_end_i(o, &x, rc, wide, value, buflen, 1, len);
+		return CS_X_CALL(SQLGetDescField, c.fn, wide, hdesc, rec, field, value, buflen, len);
+	return cs_xout_get(o, CS_XQ_I(wide, 1, value, buflen, len), cs_xc_descfield, &c);
 }
 
 SQLRETURN cs_x_SQLSetDescField(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLSMALLINT rec,
@@ -472,51 +475,70 @@ SQLRETURN cs_x_SQLSetDescField(struct cs_handle *o, int wide, SQLHDESC hdesc, SQ
 	return rc;
 }
 
+struct cs_xc_descrec {
+	void *fn;
+	int wide;
+	SQLHDESC hdesc;
+	SQLSMALLINT rec;
+	SQLSMALLINT *type;
+	SQLSMALLINT *subtype;
+	SQLLEN *length;
+	SQLSMALLINT *precision;
+	SQLSMALLINT *scale;
+	SQLSMALLINT *nullable;
+};
+
+static SQLRETURN cs_xc_descrec(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_descrec *c = ctx;
+	SQLSMALLINT n = 0;
+
+	return cs_xc_s(CS_X_CALL(SQLGetDescRec, c->fn, c->wide, c->hdesc, c->rec, buf, (SQLSMALLINT)buflen,
+				 &n, c->type, c->subtype, c->length, c->precision, c->scale, c->nullable),
+		       &n, tlen);
+}
+
 SQLRETURN cs_x_SQLGetDescRec(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLSMALLINT rec, void *name,
 			     SQLSMALLINT buflen, SQLSMALLINT *namelen, SQLSMALLINT *type,
 			     SQLSMALLINT *subtype, SQLLEN *length, SQLSMALLINT *precision,
 			     SQLSMALLINT *scale, SQLSMALLINT *nullable)
 {
-	struct cs_xout x;
-	SQLSMALLINT tlen;
-	int tries = 0;
-	void *fn;
-	SQLRETURN rc;
+	struct cs_xc_descrec c = {CS_X_FN(o, wide, SQLGetDescRec), wide, hdesc, rec, type, subtype,
+				  length, precision, scale, nullable};
 
-	if (!(fn = CS_X_FN(o, wide, SQLGetDescRec)))
+	if (!c.fn)
 		return SQL_ERROR;
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 0)) != SQL_SUCCESS)
-		return rc;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLGetDescRec, fn, wide, hdesc, rec, x.buf, cs_xbuf_s(&x), &tlen, type,
-			       subtype, length, precision, scale, nullable);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 0, &tries));
-	return cs_xo_end_s(o, &x, rc, wide, name, buflen, 0, namelen);
+	return cs_xout_get(o, CS_XQ_S(wide, 0, name, buflen, namelen), cs_xc_descrec, &c);
 }
 
 /* ---- connections ---- */
 
+struct cs_xc_info {
+	void *fn;
+	int wide;
+	SQLHDBC hdbc;
+	SQLUSMALLINT type;
+};
+
+static SQLRETURN cs_xc_info(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_info *c = ctx;
+	SQLSMALLINT n = 0;
+
+	return cs_xc_s(CS_X_CALL(SQLGetInfo, c->fn, c->wide, c->hdbc, c->type, buf, (SQLSMALLINT)buflen,
+				 &n), &n, tlen);
+}
+
 SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value,
 			  SQLSMALLINT buflen, SQLSMALLINT *len)
 {
-	struct cs_xout x;
-	SQLSMALLINT tlen;
-	int tries = 0;
-	void *fn;
-	SQLRETURN rc;
+	struct cs_xc_info c = {CS_X_FN(o, wide, SQLGetInfo), wide, hdbc, type};
 
-	if (!(fn = CS_X_FN(o, wide, SQLGetInfo)))
+	if (!c.fn)
 		return SQL_ERROR;
 	if (!cs_info_is_string(type))
-		return CS_X_CALL(SQLGetInfo, fn, wide, hdbc, type, value, buflen, len);
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 1)) != SQL_SUCCESS)
-		return rc;
-	do {
-		tlen = 0;
-		rc = CS_X_CALL(SQLGetInfo, fn, wide, hdbc, type, x.buf, cs_xbuf_s(&x), &tlen);
-	} while (cs_xo_again(o, &x, wide, &rc, tlen, 1, &tries));
-	return cs_xo_end_s(o, &x, rc, wide, value, buflen, 1, len);
+		return CS_X_CALL(SQLGetInfo, c.fn, wide, hdbc, type, value, buflen, len);
+	return cs_xout_get(o, CS_XQ_S(wide, 1, value, buflen, len), cs_xc_info, &c);
 }
 
 /*
@@ -525,38 +547,44 @@ SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALL
  * length without a warning, and writes a NUL into its *input* at
  * BufferLength - 1: the output buffer starts as long as the input (the
  * native text rarely differs in length), and the input copy is padded to
- * the output buffer's size so that stray write stays inside it.
+ * the output buffer's size before each call so that stray write stays
+ * inside it.  (The silent truncation itself is what cs_xout_ask's rule
+ * for a buffer filled exactly is for.)
  */
+struct cs_xc_native {
+	void *fn;
+	int wide;
+	SQLHDBC hdbc;
+	struct cs_xstr *in;
+	struct cs_handle *o;
+};
+
+static SQLRETURN cs_xc_native(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+{
+	const struct cs_xc_native *c = ctx;
+	SQLINTEGER n = 0;
+
+	if (cs_xstr_reserve(c->in, (size_t)buflen * (c->wide ? 1 : sizeof(SQLWCHAR)) + sizeof(SQLWCHAR)) != 0)
+		return cs_diag_add(c->o, CS_SHY001, "Memory allocation error");
+	return cs_xc_i(CS_X_CALL(SQLNativeSql, c->fn, c->wide, c->hdbc, c->in->p, c->in->n, buf,
+				 (SQLINTEGER)buflen, &n), &n, tlen);
+}
+
 SQLRETURN cs_x_SQLNativeSql(struct cs_handle *o, int wide, SQLHDBC hdbc, void *in, SQLINTEGER inlen,
 			    void *out, SQLINTEGER buflen, SQLINTEGER *outlen)
 {
 	struct cs_xstr xs;
-	struct cs_xout x;
-	SQLINTEGER tlen;
-	int tries = 0;
-	void *fn;
+	struct cs_xc_native c = {CS_X_FN(o, wide, SQLNativeSql), wide, hdbc, &xs, o};
+	struct cs_xreq r = *CS_XQ_I(wide, 0, out, buflen, outlen);
 	SQLRETURN rc;
 
-	if (!(fn = CS_X_FN(o, wide, SQLNativeSql)))
+	if (!c.fn)
 		return SQL_ERROR;
 	if ((rc = cs_xin(o, &xs, wide, in, inlen, 0)) != SQL_SUCCESS)
 		return rc;
-	if ((rc = cs_xo_begin(o, &x, wide, buflen, 0)) != SQL_SUCCESS)
-		goto out_free_in;
-	if (xs.p && cs_xout_grow(&x, wide, (SQLLEN)(wide ? strlen(xs.p) : cs_u16_len(xs.p)), 0) < 0)
-		rc = cs_diag_add(o, CS_SHY001, "Memory allocation error");
-	else
-		do {
-			if (cs_xstr_reserve(&xs, x.bytes + sizeof(SQLWCHAR)) != 0) {
-				rc = cs_diag_add(o, CS_SHY001, "Memory allocation error");
-				break;
-			}
-			tlen = 0;
-			rc = CS_X_CALL(SQLNativeSql, fn, wide, hdbc, xs.p, xs.n, x.buf, cs_xbuf_i(&x), &tlen);
-		} while (cs_xo_again(o, &x, wide, &rc, tlen, 0, &tries));
-	/* also frees x, and passes an error through */
-	rc = cs_xo_end_i(o, &x, rc, wide, out, buflen, 0, outlen);
-out_free_in:
+	if (xs.p)
+		r.min_units = wide ? strlen(xs.p) : cs_u16_len(xs.p);
+	rc = cs_xout_get(o, &r, cs_xc_native, &c);
 	cs_xstr_free(&xs);
 	return rc;
 }

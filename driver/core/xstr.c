@@ -9,7 +9,7 @@
 #include "util/utf.h"
 #include "core/xstr.h"
 
-/* Longest string (bytes or units) a target may ask cs_xout_grow for. */
+/* Largest buffer (bytes) credshim gives a target for one output string. */
 #define CS_XOUT_MAX (64u * 1024 * 1024)
 
 int cs_xstr_in(struct cs_xstr *x, int from_wide, const void *s, SQLLEN len, int len_in_bytes)
@@ -106,41 +106,176 @@ SQLRETURN cs_out_str(const char *s, int wide, void *buf, SQLLEN buflen, int in_b
 	return need < cap ? SQL_SUCCESS : SQL_SUCCESS_WITH_INFO;
 }
 
-int cs_xout_init(struct cs_xout *x, int app_wide, SQLLEN app_buflen, int in_bytes)
+/* A target's output string in the other encoding: the buffer credshim
+ * hands the target, and what it needs to know to ask again. */
+struct cs_xout {
+	void *buf;         /* pass to the target */
+	SQLLEN buflen;     /* its size, in the unit of the length argument */
+	size_t bytes;      /* its size in bytes (one NUL unit more allocated) */
+	int app_wide;      /* the application's encoding: 1 UTF-16, 0 UTF-8 */
+	int in_bytes;      /* the length argument counts bytes, not characters */
+	SQLLEN max;        /* the largest buflen the argument's type carries */
+};
+
+/* Bytes of one code unit of the target's encoding: UTF-8 when the
+ * application is wide, else UTF-16. */
+static size_t cs_xout_unit(const struct cs_xout *x)
+{
+	return x->app_wide ? 1 : sizeof(SQLWCHAR);
+}
+
+/* The unit of the length argument, in bytes. */
+static size_t cs_xout_argunit(const struct cs_xout *x)
+{
+	return x->in_bytes ? 1 : cs_xout_unit(x);
+}
+
+/* x's capacity in the target's code units (room for the NUL included). */
+static size_t cs_xout_cap(const struct cs_xout *x)
+{
+	return x->bytes / cs_xout_unit(x);
+}
+
+/* Replaces x's buffer by a zeroed one of units code units (the NUL
+ * included), at most x->max in the argument's unit.  0 or -1 (ENOMEM). */
+static int cs_xout_resize(struct cs_xout *x, size_t units)
+{
+	size_t unit = cs_xout_unit(x), argunit = cs_xout_argunit(x);
+	size_t maxunits = (size_t)x->max * argunit / unit;
+	void *p;
+
+	if (maxunits > CS_XOUT_MAX / unit)
+		maxunits = CS_XOUT_MAX / unit;
+	if (units > maxunits)
+		units = maxunits;
+	p = calloc(1, units * unit + sizeof(SQLWCHAR));
+	if (!p)
+		return -1;
+	if (x->buf) {
+		explicit_bzero(x->buf, x->bytes);
+		free(x->buf);
+	}
+	x->buf = p;
+	x->bytes = units * unit;
+	x->buflen = (SQLLEN)(x->bytes / argunit);
+	return 0;
+}
+
+/*
+ * Sizes x from the application's buffer (app_buflen in characters, or
+ * bytes when in_bytes, of the application's encoding app_wide) so that
+ * whatever fits the application's buffer fits x too; max is
+ * CS_XOUT_MAX_S or CS_XOUT_MAX_I.  0, or -1 on ENOMEM.
+ */
+static int cs_xout_init(struct cs_xout *x, int app_wide, SQLLEN app_buflen, int in_bytes, SQLLEN max)
 {
 	size_t chars;
 
 	memset(x, 0, sizeof(*x));
+	x->app_wide = app_wide;
+	x->in_bytes = in_bytes;
+	x->max = max;
 	if (app_buflen < 0)
 		app_buflen = 0;
 	chars = app_wide && in_bytes ? (size_t)app_buflen / sizeof(SQLWCHAR) : (size_t)app_buflen;
+	if (chars > CS_XOUT_MAX / 4)
+		chars = CS_XOUT_MAX / 4;
 	/*
 	 * The target writes the other encoding: UTF-8 needs up to 3 bytes
 	 * per UTF-16 unit; UTF-16 needs at most one unit per UTF-8 byte.
-	 * Ask for at least 256 so the full length can be reported.
+	 * Ask for at least 256 so a short string is whole at the first call.
 	 */
 	if (chars < 256)
 		chars = 256;
-	if (app_wide) {
-		x->bytes = chars * 3 + 1;
-		x->buflen = (SQLLEN)x->bytes;
-	} else {
-		x->bytes = (chars + 1) * sizeof(SQLWCHAR);
-		x->buflen = in_bytes ? (SQLLEN)x->bytes : (SQLLEN)(chars + 1);
-	}
-	x->buf = calloc(1, x->bytes + sizeof(SQLWCHAR));
-	return x->buf ? 0 : -1;
+	return cs_xout_resize(x, app_wide ? chars * 3 + 1 : chars + 1);
 }
 
-SQLRETURN cs_xout_copy(const struct cs_xout *x, int app_wide, void *app_buf, SQLLEN app_buflen,
-			int in_bytes, SQLLEN *outlen)
+/* Makes x hold at least units code units of the target's encoding (and
+ * the NUL).  0, or -1 on ENOMEM. */
+static int cs_xout_reserve(struct cs_xout *x, size_t units)
+{
+	if (units >= CS_XOUT_MAX || units + 1 <= cs_xout_cap(x))
+		return 0;
+	return cs_xout_resize(x, units + 1);
+}
+
+/* How many code units of the target's encoding x holds before its NUL. */
+static size_t cs_xout_held(const struct cs_xout *x)
+{
+	const SQLWCHAR *w = x->buf;
+	size_t n = 0, max = x->bytes / sizeof(SQLWCHAR);
+
+	if (x->app_wide)
+		return strnlen(x->buf, x->bytes);
+	while (n < max && w[n])
+		n++;
+	return n;
+}
+
+/* At most this many calls of the target for one string: enough to double
+ * the smallest buffer up to CS_XOUT_MAX. */
+#define CS_XOUT_TRIES 24
+
+/*
+ * Calls the target through call until x holds the whole string (xstr.h),
+ * at most CS_XOUT_TRIES times; a string still cut in a buffer of x->max
+ * is taken as it is (the same every time).  *rc gets the last call's
+ * return.  0, or -1 on ENOMEM (*rc is then SQL_ERROR).
+ */
+static int cs_xout_ask(struct cs_xout *x, cs_xout_call call, void *ctx, SQLRETURN *rc)
+{
+	size_t unit = cs_xout_unit(x), cap, held, want, prev = (size_t)-1;
+	SQLLEN tlen;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		tlen = 0;
+		*rc = call(ctx, x->buf, x->buflen, &tlen);
+		if (!SQL_SUCCEEDED(*rc))
+			return 0;
+		cap = cs_xout_cap(x);
+		held = cs_xout_held(x);
+		want = 0;
+		if (tlen >= 0) {
+			/* the reported length in the target's code units */
+			size_t tl = x->in_bytes ? ((size_t)tlen + unit - 1) / unit : (size_t)tlen;
+
+			/* said longer than written: cut, unless a larger
+			 * buffer got no more than the last one */
+			if (tl > held && held != prev)
+				want = tl;
+			else if (held + 1 >= cap)
+				want = cap * 2;   /* filled exactly: maybe cut */
+		} else if (held + 4 >= cap) {
+			want = cap * 2;           /* SQL_NO_TOTAL and (nearly) full */
+		}
+		if (!want)
+			return 0;
+		if (tries + 1 >= CS_XOUT_TRIES || x->buflen >= x->max || x->bytes >= CS_XOUT_MAX)
+			return 0;         /* as long as credshim asks: take it */
+		if (want != cap * 2)      /* room to spare, so that the whole */
+			want += want / 8 + 16; /* answer does not fill it */
+		if (want <= cap)
+			want = cap * 2;
+		prev = held;
+		if (cs_xout_resize(x, want) != 0) {
+			*rc = SQL_ERROR;
+			return -1;
+		}
+	}
+}
+
+/* Converts what x holds to the application's buffer; *outlen gets the
+ * application-side length of the whole string.  SQL_SUCCESS,
+ * SQL_SUCCESS_WITH_INFO when truncated, SQL_ERROR (ENOMEM). */
+static SQLRETURN cs_xout_copy(const struct cs_xout *x, void *app_buf, SQLLEN app_buflen, SQLLEN *outlen)
 {
 	char *u8;
 	SQLRETURN rc;
 
-	if (app_wide)
-		return cs_out_str(x->buf, 1, app_buf, app_buflen, in_bytes, outlen);
-	u8 = cs_u16_to_utf8_dup(x->buf, cs_u16_len(x->buf), NULL);
+	if (x->app_wide)
+		return cs_out_str(x->buf, 1, app_buf, app_buflen, x->in_bytes, outlen);
+	u8 = cs_u16_to_utf8_dup(x->buf, cs_xout_held(x), NULL);
 	if (!u8)
 		return SQL_ERROR;
 	rc = cs_out_str(u8, 0, app_buf, app_buflen, 1, outlen);
@@ -149,14 +284,17 @@ SQLRETURN cs_xout_copy(const struct cs_xout *x, int app_wide, void *app_buf, SQL
 	return rc;
 }
 
-SQLRETURN cs_xout_finish(struct cs_xout *x, struct cs_handle *h, SQLRETURN rc, int app_wide,
-			 void *app_buf, SQLLEN app_buflen, int in_bytes, SQLLEN *outlen)
+/* The same for a function that posts its diagnostics: rc (the target's
+ * return) turned into SQL_SUCCESS_WITH_INFO with 01004 on h when the
+ * conversion truncates, HY001 on ENOMEM. */
+static SQLRETURN cs_xout_finish(struct cs_xout *x, struct cs_handle *h, SQLRETURN rc, void *app_buf,
+			 SQLLEN app_buflen, SQLLEN *outlen)
 {
 	SQLRETURN orc;
 
 	if (!SQL_SUCCEEDED(rc))
 		return rc;
-	orc = cs_xout_copy(x, app_wide, app_buf, app_buflen, in_bytes, outlen);
+	orc = cs_xout_copy(x, app_buf, app_buflen, outlen);
 	if (orc == SQL_ERROR)
 		return cs_diag_add(h, CS_SHY001, "out of memory converting a string");
 	if (orc == SQL_SUCCESS_WITH_INFO && app_buf) {
@@ -171,36 +309,40 @@ SQLRETURN cs_xout_finish(struct cs_xout *x, struct cs_handle *h, SQLRETURN rc, i
 	return rc;
 }
 
-int cs_xout_grow(struct cs_xout *x, int app_wide, SQLLEN tlen, int in_bytes)
-{
-	/* The target writes UTF-8 when the application is wide, else UTF-16;
-	 * tlen counts bytes, or UTF-16 units when not in_bytes. */
-	size_t unit = !app_wide && !in_bytes ? sizeof(SQLWCHAR) : 1;
-	size_t nul = app_wide ? 1 : sizeof(SQLWCHAR);
-	size_t need;
-	void *p;
-
-	if (tlen < 0 || (size_t)tlen > CS_XOUT_MAX)
-		return 0;
-	need = (size_t)tlen * unit + nul;
-	if (need <= x->bytes)
-		return 0;
-	p = calloc(1, need + sizeof(SQLWCHAR));
-	if (!p)
-		return -1;
-	explicit_bzero(x->buf, x->bytes);
-	free(x->buf);
-	x->buf = p;
-	x->bytes = need;
-	x->buflen = (SQLLEN)(need / unit);
-	return 1;
-}
-
-void cs_xout_free(struct cs_xout *x)
+static void cs_xout_free(struct cs_xout *x)
 {
 	if (x->buf) {
 		explicit_bzero(x->buf, x->bytes);
 		free(x->buf);
 	}
 	memset(x, 0, sizeof(*x));
+}
+
+SQLRETURN cs_xout_get(struct cs_handle *h, const struct cs_xreq *r, cs_xout_call call, void *ctx)
+{
+	struct cs_xout x;
+	SQLLEN n = 0;
+	SQLRETURN rc;
+
+	if (r->buflen < 0)
+		return h ? cs_diag_add(h, CS_SHY090, "Invalid string or buffer length") : SQL_ERROR;
+	if (cs_xout_init(&x, r->app_wide, r->buflen, r->in_bytes, r->max) != 0 ||
+	    cs_xout_reserve(&x, r->min_units) != 0 || cs_xout_ask(&x, call, ctx, &rc) != 0) {
+		cs_xout_free(&x);
+		return h ? cs_diag_add(h, CS_SHY001, "Memory allocation error") : SQL_ERROR;
+	}
+	if (h) {
+		rc = cs_xout_finish(&x, h, rc, r->buf, r->buflen, &n);
+	} else if (SQL_SUCCEEDED(rc)) {
+		SQLRETURN orc = cs_xout_copy(&x, r->buf, r->buflen, &n);
+
+		if (orc != SQL_SUCCESS)
+			rc = orc;
+	}
+	cs_xout_free(&x);
+	if (SQL_SUCCEEDED(rc) && r->slen)
+		*r->slen = n > INT16_MAX ? INT16_MAX : (SQLSMALLINT)n;
+	if (SQL_SUCCEEDED(rc) && r->ilen)
+		*r->ilen = n > INT32_MAX ? INT32_MAX : (SQLINTEGER)n;
+	return rc;
 }

@@ -45,51 +45,56 @@ CS_HIDDEN SQLRETURN cs_out_str(const char *s, int wide, void *buf, SQLLEN buflen
 			       int in_bytes, SQLLEN *outlen);
 
 /*
- * A buffer for a target's output string in the other encoding, sized so
- * that whatever fits the application's buffer fits it too.
+ * Output strings of a target in the other encoding.
+ *
+ * The stable-length rule lives in cs_xout_get (xstr.c): credshim asks the
+ * target until it holds the whole string, and every length it reports is
+ * computed from the text it holds, never taken from the target's report.
+ * A target's answer may depend on the buffer it is given (psqlODBC cuts a
+ * long diagnostic into pieces sized by the first request on the record;
+ * sqliteodbc's SQLNativeSql truncates without saying so): a string that
+ * fills the buffer exactly, or whose reported length is longer than what
+ * was written or unknown (SQL_NO_TOTAL), is taken as cut, and the target
+ * is asked again with a larger buffer.  So the application gets the same
+ * length however it asks, and that length is backed by the characters
+ * written when it asks again with length + 1.
  */
-struct cs_xout {
-	void *buf;         /* pass to the target */
-	SQLLEN buflen;     /* its size, in the target's units or bytes */
-	size_t bytes;
+
+/* The largest buffer length an SQLSMALLINT / SQLINTEGER argument carries
+ * (even, so that a byte count stays whole UTF-16 units). */
+#define CS_XOUT_MAX_S ((SQLLEN)INT16_MAX - 1)
+#define CS_XOUT_MAX_I ((SQLLEN)INT32_MAX - 1)
+
+/*
+ * One call of the target with credshim's buffer: call the target's
+ * function with buf and buflen (in the unit of its length argument), store
+ * the length it reports in *tlen.
+ */
+typedef SQLRETURN (*cs_xout_call)(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen);
+
+/* The application's side of a converted output string. */
+struct cs_xreq {
+	int app_wide;      /* the application called the W function */
+	int in_bytes;      /* the length argument counts bytes, not characters */
+	SQLLEN max;        /* CS_XOUT_MAX_S or CS_XOUT_MAX_I: the argument's type */
+	void *buf;         /* the application's buffer (may be NULL) */
+	SQLLEN buflen;     /* its length */
+	size_t min_units;  /* give the target at least this many code units */
+	SQLSMALLINT *slen; /* out: the whole string's length (either, or none) */
+	SQLINTEGER *ilen;
 };
 
-/* app_buflen in chars (or bytes when in_bytes) of the app's encoding
- * (app_wide).  0 or -1 (ENOMEM).  A NULL app buffer gives a small one. */
-CS_HIDDEN int cs_xout_init(struct cs_xout *x, int app_wide, SQLLEN app_buflen, int in_bytes);
 /*
- * Converts what the target wrote (in the encoding opposite to app_wide) to
- * the application's buffer.  rc is the target's return; it is returned,
- * turned into SQL_SUCCESS_WITH_INFO (with 01004 on h) when the conversion
- * truncates.  *outlen gets the application-side length.
+ * The one way credshim reads a target's output string for an application
+ * of the other encoding: sizes a buffer (cs_xout_init), asks the target
+ * through call until it holds the whole string (cs_xout_ask), converts it
+ * into r->buf and stores the whole string's length in *r->slen or
+ * *r->ilen when the call succeeded (cs_xout_finish; clamped to the type).
+ * A negative r->buflen answers HY090.  With h NULL (the diagnostic
+ * functions) nothing is posted: truncation shows only in the return code,
+ * ENOMEM and a bad length give SQL_ERROR.
  */
-CS_HIDDEN SQLRETURN cs_xout_finish(struct cs_xout *x, struct cs_handle *h, SQLRETURN rc,
-				   int app_wide, void *app_buf, SQLLEN app_buflen,
-				   int in_bytes, SQLLEN *outlen);
-/* The same without posting a diagnostic (for the diagnostic functions):
- * SQL_SUCCESS, SQL_SUCCESS_WITH_INFO when truncated, SQL_ERROR (ENOMEM). */
-CS_HIDDEN SQLRETURN cs_xout_copy(const struct cs_xout *x, int app_wide, void *app_buf,
-				 SQLLEN app_buflen, int in_bytes, SQLLEN *outlen);
-/*
- * After a target call that wrote into x and reported tlen, the full length
- * in the unit of x->buflen: 0 when the whole string fitted, 1 when it did
- * not and x has been enlarged to hold it (call the target again, so that
- * cs_xout_finish sees the whole string and reports its full length), -1 on
- * ENOMEM.  A negative tlen (SQL_NO_TOTAL) or an absurd one gives 0.
- */
-CS_HIDDEN int cs_xout_grow(struct cs_xout *x, int app_wide, SQLLEN tlen, int in_bytes);
-CS_HIDDEN void cs_xout_free(struct cs_xout *x);
-
-/* x's size as an SQLSMALLINT / SQLINTEGER buffer length argument (even,
- * so a byte count stays whole UTF-16 units). */
-static inline SQLSMALLINT cs_xbuf_s(const struct cs_xout *x)
-{
-	return x->buflen > INT16_MAX - 1 ? INT16_MAX - 1 : (SQLSMALLINT)x->buflen;
-}
-
-static inline SQLINTEGER cs_xbuf_i(const struct cs_xout *x)
-{
-	return x->buflen > INT32_MAX - 1 ? INT32_MAX - 1 : (SQLINTEGER)x->buflen;
-}
+CS_HIDDEN SQLRETURN cs_xout_get(struct cs_handle *h, const struct cs_xreq *r, cs_xout_call call,
+				void *ctx);
 
 #endif

@@ -49,3 +49,49 @@ set_tests_properties(integration.wconv PROPERTIES
 if(CS_VALGRIND)
   set_tests_properties(integration.wconv PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 1800)
 endif()
+
+# wlen_test (tests/integration/wlen_test.c): the lengths credshim reports
+# for converted output strings stay true across calls (small, exact and
+# large buffers, then again with the length + 1), against psqlodbca,
+# sqliteodbc and the fake ANSI-only target fake/aonly_driver.c in each of
+# its ways of cutting a string.  The fake links nothing but libc.
+add_library(cs_fake_aonly MODULE ${CMAKE_CURRENT_LIST_DIR}/fake/aonly_driver.c)
+set_target_properties(cs_fake_aonly PROPERTIES C_VISIBILITY_PRESET hidden)
+add_executable(wlen_test ${CMAKE_CURRENT_LIST_DIR}/wlen_test.c)
+target_link_libraries(wlen_test PRIVATE odbc)
+add_test(NAME integration.wlen
+         COMMAND bash -c [=[
+set -euo pipefail
+. "$1"
+cs_require_odbc_env
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+fake="DRIVER={credshim};TargetDriver=$3"
+args=(pg "DSN=cs_pg_a" sqlite "DSN=cs_sqlite")
+for mode in honest short silent nototal pieces; do
+  args+=(fake "$fake;Mode=$mode")
+done
+cs_client 600 "$2" "${args[@]}"
+]=]
+                 wlen_test ${CMAKE_CURRENT_LIST_DIR}/../lib/common.sh $<TARGET_FILE:wlen_test>
+                 $<TARGET_FILE:cs_fake_aonly>)
+set_tests_properties(integration.wlen PROPERTIES
+  LABELS integration
+  TIMEOUT 900
+  RESOURCE_LOCK cs_sqlite_db
+  DEPENDS integration.check_exports)
+if(CS_VALGRIND)
+  set_tests_properties(integration.wlen PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 2400)
+endif()
+
+# pyodbc_messages_test.py: long server messages read the way pyodbc reads
+# them (SQLGetDiagRecW with 1023 characters, then again with the length
+# + 1), through credshim in front of psqlodbca, against the Unicode driver.
+add_test(NAME integration.pyodbc_messages
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pyodbc_messages_test.sh)
+set_tests_properties(integration.pyodbc_messages PROPERTIES
+  LABELS integration
+  TIMEOUT 300
+  DEPENDS integration.check_exports)
+if(CS_VALGRIND)
+  set_tests_properties(integration.pyodbc_messages PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 1200)
+endif()
