@@ -94,7 +94,7 @@ static SQLRETURN cs_conn_load_target(struct cs_dbc *d, struct cs_conn_ctx *c)
 		tdrv = name;
 	}
 	if (cs_target_resolve(tdrv, path, sizeof(path), err, sizeof(err)) != 0)
-		return cs_diag_add(&d->h, CS_SIM003, "%s", err);
+		return cs_diag_add(&d->h, CS_SIM003, "%s: %s", d->dsn, err);
 	c->drv = cs_target_acquire(path, err, sizeof(err));
 	if (!c->drv)
 		return cs_diag_add(&d->h, CS_SIM003, "%s", err);
@@ -295,6 +295,10 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	if (!SQL_SUCCEEDED(rc))
 		goto out;
 	cs_log_configure(&c.all);
+	if (cs_conf_check_keys(&c.all, err, sizeof(err))) {
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: %s", d->dsn, err);
+		goto out;
+	}
 	rc = cs_conn_load_target(d, &c);
 	if (!SQL_SUCCEEDED(rc))
 		goto out;
