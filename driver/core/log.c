@@ -25,11 +25,14 @@ static int cs_log_level = CS_LOG_WARN; /* read without the lock: atomics */
 
 static const char *const cs_log_names[] = { "error", "warn", "info", "debug" };
 
+static void cs_log_always(enum cs_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 void cs_log_configure(const struct cs_attrs *cfg)
 {
 	const char *file = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGFILE].name);
 	const char *level = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGLEVEL].name);
-	int i;
+	int i, opened = 0;
 
 	if (!file || !*file)
 		return;
@@ -47,34 +50,56 @@ void cs_log_configure(const struct cs_attrs *cfg)
 				fclose(cs_log_fp);
 			__atomic_store_n(&cs_log_fp, fp, __ATOMIC_RELEASE);
 			snprintf(cs_log_path, sizeof(cs_log_path), "%s", file);
+			opened = 1;
 		}
 	}
 	pthread_mutex_unlock(&cs_log_lock);
+	/* Which credshim wrote what follows: at every opening, whatever the
+	 * level (the version is defined once, in CMakeLists.txt). */
+	if (opened)
+		cs_log_always(CS_LOG_INFO, "credshim " CS_VERSION " opened this log");
 }
 
-void cs_log(enum cs_log_level level, const char *fmt, ...)
+/* Formats and writes one line, whatever the level setting. */
+__attribute__((format(printf, 2, 0)))
+static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
 {
 	char line[1024];
 	struct timespec ts;
 	struct tm tm;
-	va_list ap;
 	int off;
 
-	if (!__atomic_load_n(&cs_log_fp, __ATOMIC_ACQUIRE) ||
-	    (int)level > __atomic_load_n(&cs_log_level, __ATOMIC_RELAXED))
-		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	off = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ credshim[%d] %s: ",
 		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 		       tm.tm_sec, ts.tv_nsec / 1000000, (int)getpid(), cs_log_names[level]);
-	va_start(ap, fmt);
 	vsnprintf(line + off, sizeof(line) - (size_t)off, fmt, ap);
-	va_end(ap);
 	pthread_mutex_lock(&cs_log_lock);
 	if (cs_log_fp) {
 		fprintf(cs_log_fp, "%s\n", line);
 		fflush(cs_log_fp);
 	}
 	pthread_mutex_unlock(&cs_log_lock);
+}
+
+static void cs_log_always(enum cs_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cs_log_line(level, fmt, ap);
+	va_end(ap);
+}
+
+void cs_log(enum cs_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!__atomic_load_n(&cs_log_fp, __ATOMIC_ACQUIRE) ||
+	    (int)level > __atomic_load_n(&cs_log_level, __ATOMIC_RELAXED))
+		return;
+	va_start(ap, fmt);
+	cs_log_line(level, fmt, ap);
+	va_end(ap);
 }

@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/cs.h"
 #include "core/dsn.h"
+#include "util/conf.h"
 
 #ifndef CS_ODBC_LIBDIR
 #define CS_ODBC_LIBDIR "/usr/lib/x86_64-linux-gnu/odbc"
@@ -163,6 +165,59 @@ void cs_target_release(struct cs_driver *drv)
 	pthread_mutex_unlock(&cs_registry_lock);
 }
 
+#define CS_TARGET_SUGGEST 3
+
+/*
+ * The message for a TargetDriver odbcinst.ini does not know: it names the
+ * registered drivers nearest to the name (edit distance), so a typo or a
+ * distribution's other spelling ("PostgreSQL" vs "PostgreSQL Unicode")
+ * shows its fix.
+ */
+static void cs_target_not_found(const char *name, char *err, size_t errlen)
+{
+	char names[8192];
+	const char *best[CS_TARGET_SUGGEST] = { NULL };
+	unsigned bestd[CS_TARGET_SUGGEST] = { 0 };
+	const char *k;
+	size_t off;
+	int i, j, n;
+
+	memset(names, 0, sizeof(names));
+	n = cs_ini_get(NULL, NULL, names, sizeof(names) - 1, "ODBCINST.INI");
+	for (k = names; n > 0 && *k && k < names + sizeof(names) - 1; k += strlen(k) + 1) {
+		unsigned d = cs_conf_distance(name, k);
+
+		/* not the driver manager's own settings, nor credshim */
+		if (strcmp(k, "ODBC") == 0 || strcasecmp(k, "credshim") == 0)
+			continue;
+		for (i = 0; i < CS_TARGET_SUGGEST && best[i] && bestd[i] <= d; i++)
+			;
+		if (i == CS_TARGET_SUGGEST)
+			continue;
+		for (j = CS_TARGET_SUGGEST - 1; j > i; j--) {
+			best[j] = best[j - 1];
+			bestd[j] = bestd[j - 1];
+		}
+		best[i] = k;
+		bestd[i] = d;
+	}
+	n = snprintf(err, errlen, "TargetDriver '%s' is neither an absolute library path nor a "
+		     "driver registered in odbcinst.ini", name);
+	off = n > 0 && (size_t)n < errlen ? (size_t)n : errlen;
+	if (!best[0]) {
+		snprintf(err + off, errlen - off, "; odbcinst.ini has no driver registered "
+			 "(odbcinst -q -d lists them)");
+		return;
+	}
+	for (i = 0; i < CS_TARGET_SUGGEST && best[i] && off < errlen; i++) {
+		n = snprintf(err + off, errlen - off, "%s'%s'",
+			     i == 0 ? "; the closest registered: " : ", ", best[i]);
+		off = n > 0 && (size_t)n < errlen - off ? off + (size_t)n : errlen;
+	}
+	if (off < errlen)
+		snprintf(err + off, errlen - off, " (odbcinst -q -d lists them all)");
+}
+
 /*
  * TargetDriver is an absolute path, or a driver name from odbcinst.ini
  * whose Driver entry is a path or a bare file name (Debian writes
@@ -181,8 +236,7 @@ int cs_target_resolve(const char *name, char *path, size_t pathlen, char *err, s
 	if (n <= 0)
 		n = cs_ini_get(name, "Driver", lib, sizeof(lib), "ODBCINST.INI");
 	if (n <= 0 || !lib[0]) {
-		snprintf(err, errlen, "TargetDriver '%s' is neither an absolute library path nor a "
-			 "driver with a Driver entry in odbcinst.ini", name);
+		cs_target_not_found(name, err, errlen);
 		return -1;
 	}
 	if (lib[0] == '/' || strchr(lib, '/')) {

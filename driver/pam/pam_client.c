@@ -376,7 +376,7 @@ static int cs_pam_build_headers(struct cs_pam_req *rq, struct cs_pam_err *err)
 	tlen = token ? strlen(token) : 0;
 	if (tlen == 0 || tlen > CS_PAM_TOKEN_MAX) {
 		cs_pam_errf(err, CS_S28000, 0, "PAM %s failed: the API token "
-			    "(PamToken) is %s", rq->op,
+			    "is %s", rq->op,
 			    tlen ? "too long" : "missing");
 		return -1;
 	}
@@ -385,8 +385,8 @@ static int cs_pam_build_headers(struct cs_pam_req *rq, struct cs_pam_err *err)
 
 		if (c < 0x21 || c == 0x7f) {
 			cs_pam_errf(err, CS_S28000, 0, "PAM %s failed: the API "
-				    "token (PamToken) holds a blank or control "
-				    "character", rq->op);
+				    "token holds a blank or control character",
+				    rq->op);
 			return -1;
 		}
 	}

@@ -433,7 +433,7 @@ static void cs_pam_fail_status(const struct cs_pam_resp *r, long st,
 	cs_pam_msg_text(r, msx, sizeof(msx));
 	if (st == 401) {
 		state = CS_S28000;
-		what = "the PAM rejected the API token (PamToken)";
+		what = "the PAM rejected the API token";
 	} else if (st == 403) {
 		state = CS_S28000;
 		what = "the PAM denied access (check the API token and that "
