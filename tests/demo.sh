@@ -26,6 +26,8 @@
 #   tests/demo.sh [--keep]
 #       --keep      leave credshim installed and registered
 #                   (undo: cmake --build build-demo --target credshim-uninstall)
+#                   and write build-demo/credshim-dsn.ini, a commented DSN
+#                   to start from
 #   tests/demo.sh --mockpam | --client
 #       one half of the demo (tests/lib/demo.sh), as docker/compose.yaml
 #       runs them in two containers; settings from the environment
@@ -70,11 +72,19 @@ cs_demo_stop_mock() {
 }
 
 cs_demo_uninstall() {
-  local out
+  local out tmpl prefix
   if [[ "$CS_DEMO_KEEP" == 1 ]]; then
     cs_log "--keep: credshim stays installed and registered:"
     odbcinst -q -d -n credshim | cs_demo_show
     printf '   remove it with: cmake --build %s --target credshim-uninstall\n' "$CS_DEMO_BUILD"
+    tmpl="$CS_DEMO_BUILD/credshim-dsn.ini"
+    prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$CS_DEMO_BUILD/CMakeCache.txt")
+    cs_demo_write_template "$tmpl" "${prefix:-/usr/local}" "$(cs_demo_target_driver)"
+    # Run through sudo: the file is the user's to edit.
+    if [[ -n "${SUDO_UID:-}" && -n "${SUDO_GID:-}" ]]; then
+      chown "$SUDO_UID:$SUDO_GID" "$tmpl" || true
+    fi
+    cs_demo_template_howto "$tmpl"
     return 0
   fi
   cs_log "uninstall: unregister the driver, remove the installed files"

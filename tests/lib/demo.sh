@@ -247,6 +247,64 @@ EOF
   export ODBCINI
 }
 
+# Writes a credshim DSN to start from, every line explained, with the
+# values a user changes marked (tests/demo.sh --keep):
+#   cs_demo_write_template <file> <install prefix> <TargetDriver>
+cs_demo_write_template() {
+  local file="$1" prefix="$2" target="$3" docs
+  docs="$prefix/share/doc/credshim"
+  cat >"$file" <<EOF
+; A credshim data source to start from, written by tests/demo.sh --keep.
+;
+; 1. Change the values below the lines marked CHANGE: your database, your
+;    PAM, your API token file.
+; 2. Install it for yourself (into ~/.odbc.ini):
+;        odbcinst -i -s -h -f $file
+;    or for every user, as root (into /etc/odbc.ini):
+;        odbcinst -i -s -l -f $file
+; 3. Connect:  isql -v MyDatabase
+;
+; Every key: man 7 credshim.  The PAM side (runHost, API token, checking
+; the token with curl): $docs/pam-setup.md.
+; DSNs for MariaDB, SQL Server, Oracle, Db2: $docs/cookbook.md.
+; Lines starting with ; are comments.
+
+; CHANGE the name between the brackets: what applications connect to.
+[MyDatabase]
+; credshim itself, as registered in odbcinst.ini (odbcinst -q -d).
+Driver       = credshim
+Description  = My database, credential checked out of the PAM
+; The real ODBC driver: a name odbcinst -q -d lists, or a library path.
+TargetDriver = $target
+; CHANGE: where the database is (the real driver's own keys).
+Servername   = db.example.com
+Port         = 5432
+Database     = mydb
+; CHANGE: the PAM's base URL.
+PamUrl       = https://pam.example.com
+; CHANGE: the runHost (the PAM application) to check a credential out of.
+PamRunHost   = my-runhost
+; CHANGE: the file holding your API token, readable by you only (chmod 600).
+PamTokenFile = /home/me/.config/credshim/token
+; Minutes a checkout is asked for: longer than your longest connection.
+PamDuration  = 60
+; Uncomment when the CA that signed the PAM's certificate is not trusted
+; by the system: its PEM file.
+;PamCAFile    = /etc/ssl/certs/my-ca.pem
+; Uncomment for credshim's own log; info shows each checkout and check-in.
+;ShimLogFile  = /tmp/credshim.log
+;ShimLogLevel = info
+EOF
+}
+
+# Prints how to use the template <file> (tests/demo.sh --keep).
+cs_demo_template_howto() {
+  printf '   a DSN to start from, every line explained: %s\n' "$1"
+  printf '   edit the values marked CHANGE, then:\n'
+  printf '     odbcinst -i -s -h -f %s    # into your ~/.odbc.ini (-l as root: /etc/odbc.ini)\n' "$1"
+  printf '     isql -v MyDatabase\n'
+}
+
 # isql, under the sanitizer runtime when run by the test suite.
 cs_demo_isql() {
   if [[ -n "${CS_BUILD_DIR:-}" ]]; then
