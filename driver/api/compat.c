@@ -169,6 +169,26 @@ CS_EXPORT SQLRETURN SQL_API SQLSetParam(SQLHSTMT hstmt, SQLUSMALLINT ipar, SQLSM
 				SQL_SETPARAM_VALUE_MAX, ind);
 }
 
+/*
+ * SQLBindParam (ODBC 3's name for SQLSetParam): a target without it gets
+ * SQLBindParameter with an input parameter and no buffer length, as the
+ * driver manager maps the call for a driver that lacks it.
+ */
+CS_EXPORT SQLRETURN SQL_API SQLBindParam(SQLHSTMT hstmt, SQLUSMALLINT ipar, SQLSMALLINT ctype,
+					 SQLSMALLINT sqltype, SQLULEN colsize, SQLSMALLINT scale,
+					 SQLPOINTER value, SQLLEN *ind)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, CS_FN_SQLBindParam, 0, 0)))
+		return ((cs_pf_SQLBindParam)fn)(o->target, ipar, ctype, sqltype, colsize, scale, value, ind);
+	return SQLBindParameter(hstmt, ipar, SQL_PARAM_INPUT, ctype, sqltype, colsize, scale, value, 0, ind);
+}
+
 /* ---- column attributes ---- */
 
 /* The ODBC 3 field for an ODBC 2 SQLColAttributes id: three changed

@@ -24,7 +24,18 @@
 #include "api/api.h"
 #include "core/log.h"
 #include "pam/session.h"
+#include "util/logins.h"
 #include "util/utf.h"
+
+/* Wipes (it may hold a password) and frees *s. */
+static void cs_str_wipe_free(char **s)
+{
+	if (*s) {
+		explicit_bzero(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
 
 /* Everything one connect attempt holds, released by cs_conn_ctx_free. */
 struct cs_conn_ctx {
@@ -32,6 +43,7 @@ struct cs_conn_ctx {
 	struct cs_attrs all;   /* + the DSN's */
 	struct cs_attrs tgt;   /* what the target gets */
 	char *tconn;           /* tgt built (holds the password) */
+	char *tout;            /* the target's completed string (may too) */
 	struct cs_driver *drv;
 	struct cs_auth auth;   /* PAM credential, when PAM mode is on */
 };
@@ -41,10 +53,8 @@ static void cs_conn_ctx_free(struct cs_conn_ctx *c)
 	cs_attrs_free(&c->in);
 	cs_attrs_free(&c->all);
 	cs_attrs_free(&c->tgt);
-	if (c->tconn) {
-		explicit_bzero(c->tconn, strlen(c->tconn));
-		free(c->tconn);
-	}
+	cs_str_wipe_free(&c->tconn);
+	cs_str_wipe_free(&c->tout);
 	if (c->drv)
 		cs_target_release(c->drv);
 	cs_auth_wipe(&c->auth);
@@ -103,62 +113,131 @@ static SQLRETURN cs_conn_load_target(struct cs_dbc *d, struct cs_conn_ctx *c)
 }
 
 /*
- * The target's connection string: DSN (TargetDSN), the login, then every
- * key credshim does not own, as the application and the DSN gave them.
+ * Whether a key of the application's or the DSN's reaches the target:
+ * every key credshim does not own, and UID and PWD in pass-through mode.
+ * In PAM mode no key the target could read a login from does (logins.def,
+ * whatever the target driver): the checked-out account is the only one.
+ */
+static int cs_conn_key_for_target(struct cs_dbc *d, const char *key, int pam)
+{
+	const struct cs_key *own = cs_conf_find(key);
+
+	if (pam && cs_login_key(key)) {
+		cs_log(CS_LOG_WARN, "%s: PAM mode ignores %s: the target gets the checked-out account "
+		       "and password", d->dsn, key);
+		return 0;
+	}
+	return !own || own == &cs_keys[CS_K_UID] || own == &cs_keys[CS_K_PWD];
+}
+
+/*
+ * In PAM mode with a TargetDSN: a login the target would read from that
+ * DSN in odbc.ini under a name other than UID/PWD is overridden in the
+ * connection string with the checked-out one, so that no driver's rule
+ * for DSN versus string can pick the DSN's.
+ */
+static int cs_conn_override_tdsn(struct cs_dbc *d, struct cs_conn_ctx *c, const char *tdsn)
+{
+	struct cs_attrs t;
+	size_t i;
+	int r = 0;
+
+	cs_attrs_init(&t);
+	if (cs_dsn_read(tdsn, &t) < 0)
+		r = -1;
+	for (i = 0; i < t.n && !r; i++) {
+		const char *k = t.v[i].key;
+		enum cs_login_kind kind = cs_login_key(k);
+
+		if (kind == CS_LOGIN_NONE)
+			continue;
+		cs_log(CS_LOG_WARN, "%s: PAM mode overrides %s of target DSN %s with the checked-out "
+		       "%s", d->dsn, k, tdsn, kind == CS_LOGIN_USER ? "account" : "password");
+		if (!cs_connstr_key_eq(k, "UID") && !cs_connstr_key_eq(k, "PWD"))
+			r = kind == CS_LOGIN_USER ? cs_attrs_add(&c->tgt, k, c->auth.account)
+						  : cs_attrs_add_braced(&c->tgt, k, c->auth.passwd);
+	}
+	cs_attrs_free(&t);
+	return r;
+}
+
+/*
+ * The target's connection string: DSN (TargetDSN), in PAM mode the
+ * checked-out login as the only one, then the keys of the application and
+ * the DSN that reach the target, in their order, repeated keys included:
+ * for a key credshim does not own, the target applies its own rule.
  */
 static SQLRETURN cs_conn_build_target(struct cs_dbc *d, struct cs_conn_ctx *c)
 {
 	const char *tdsn = cs_attrs_get(&c->all, "TargetDSN");
-	const char *uid = c->auth.on ? c->auth.account : cs_attrs_get(&c->all, "UID");
-	const char *pwd = c->auth.on ? c->auth.passwd : cs_attrs_get(&c->all, "PWD");
 	size_t i;
 	int r = 0;
 
 	if (tdsn && *tdsn)
-		r |= cs_attrs_set(&c->tgt, "DSN", tdsn);
-	if (uid)
-		r |= cs_attrs_set(&c->tgt, "UID", uid);
-	if (pwd)
-		r |= cs_attrs_set(&c->tgt, "PWD", pwd);
+		r |= cs_attrs_add(&c->tgt, "DSN", tdsn);
+	if (c->auth.on) {
+		/* The password in braces whatever it holds: psqlODBC
+		 * percent-decodes an unbraced one ('+', '%').  Not the
+		 * account: psqlODBC keeps the braces of a braced UID. */
+		r |= cs_attrs_add(&c->tgt, "UID", c->auth.account);
+		r |= cs_attrs_add_braced(&c->tgt, "PWD", c->auth.passwd);
+		if (!r && tdsn && *tdsn)
+			r |= cs_conn_override_tdsn(d, c, tdsn);
+	}
 	for (i = 0; i < c->all.n && !r; i++)
-		if (!cs_conf_find(c->all.v[i].key))
-			r |= cs_attrs_set(&c->tgt, c->all.v[i].key, c->all.v[i].value);
+		if (cs_conn_key_for_target(d, c->all.v[i].key, c->auth.on))
+			r |= cs_attrs_add_pair(&c->tgt, &c->all.v[i]);
 	if (r || !(c->tconn = cs_attrs_build(&c->tgt, NULL, NULL)))
 		return cs_diag_add(&d->h, CS_SHY001, "out of memory building the target connection string");
 	return SQL_SUCCESS;
 }
 
-/* Calls the target's SQLDriverConnect in the variant the application
- * used when it has it, never prompting. */
-static SQLRETURN cs_conn_call_target(struct cs_dbc *d, const char *tconn, int wide)
+/* The longest completed connection string taken from a target. */
+#define CS_TARGET_OUT_MAX 32766
+
+/*
+ * Calls the target's SQLDriverConnect in the variant the application
+ * used when it has it, never prompting.  The target's completed
+ * connection string goes to *tout as UTF-8 (NULL when it gave none).
+ */
+static SQLRETURN cs_conn_call_target(struct cs_dbc *d, const char *tconn, int wide, char **tout)
 {
 	struct cs_driver *drv = d->h.drv;
 	int other;
 	void *fn = cs_fn_pick(drv, CS_FN_SQLDriverConnect, wide, &other);
 	int twide = wide != other;
 	SQLSMALLINT outlen = 0;
+	size_t n = 0, tn, bytes = (CS_TARGET_OUT_MAX + 1) * (twide ? sizeof(SQLWCHAR) : 1);
+	void *out, *w = NULL, *in = (void *)tconn;
 	SQLRETURN rc;
 
+	*tout = NULL;
 	if (!fn)
 		return cs_diag_add(&d->h, CS_SIM001, "target driver %s has no SQLDriverConnect", drv->path);
-	if (twide) {
-		SQLWCHAR out[1024];
-		size_t n;
-		cs_u16 *w = cs_utf8_to_u16_dup(tconn, strlen(tconn), &n);
-
-		if (!w)
-			return cs_diag_add(&d->h, CS_SHY001, "out of memory");
-		rc = ((cs_pfw_SQLDriverConnect)fn)(d->h.target, NULL, w, SQL_NTS, out,
-						   sizeof(out) / sizeof(out[0]), &outlen, SQL_DRIVER_NOPROMPT);
-		explicit_bzero(w, n * sizeof(*w));
-		explicit_bzero(out, sizeof(out));
+	out = calloc(1, bytes);
+	if (twide && out)
+		in = w = cs_utf8_to_u16_dup(tconn, strlen(tconn), &n);
+	if (!out || !in) {
+		rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
+		goto out_free;
+	}
+	if (twide)
+		rc = ((cs_pfw_SQLDriverConnect)fn)(d->h.target, NULL, in, SQL_NTS, out, CS_TARGET_OUT_MAX,
+						   &outlen, SQL_DRIVER_NOPROMPT);
+	else
+		rc = ((cs_pfa_SQLDriverConnect)fn)(d->h.target, NULL, in, SQL_NTS, out, CS_TARGET_OUT_MAX,
+						   &outlen, SQL_DRIVER_NOPROMPT);
+	if (SQL_SUCCEEDED(rc) && outlen > 0)
+		*tout = twide ? cs_u16_to_utf8_dup(out, cs_u16_nlen(out, CS_TARGET_OUT_MAX), &tn)
+			      : strndup(out, CS_TARGET_OUT_MAX);
+out_free:
+	if (w) {
+		explicit_bzero(w, n * sizeof(cs_u16));
 		free(w);
-	} else {
-		SQLCHAR out[2048];
-
-		rc = ((cs_pfa_SQLDriverConnect)fn)(d->h.target, NULL, (SQLCHAR *)tconn, SQL_NTS, out,
-						   sizeof(out), &outlen, SQL_DRIVER_NOPROMPT);
-		explicit_bzero(out, sizeof(out));
+	}
+	if (out) {
+		explicit_bzero(out, bytes);
+		free(out);
 	}
 	return rc;
 }
@@ -242,7 +321,7 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 	d->h.drv = c->drv;
 	d->h.target = th;
 	cs_dbc_apply_attrs(d, 1);
-	rc = cs_conn_call_target(d, c->tconn, wide);
+	rc = cs_conn_call_target(d, c->tconn, wide, &c->tout);
 	if (!SQL_SUCCEEDED(rc)) {
 		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, th);
 		cs_conn_drop_target(d);
@@ -259,19 +338,85 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 }
 
 /*
- * The output connection string: the application's keys, never a secret
- * (PWD, PamToken) and, in PAM mode, no UID either (it was ignored).  An
- * application that reconnects from it in pass-through mode supplies its
- * password again, as it would after a prompt.
+ * Which segments of the target's completed string the application gets
+ * back: not the target's DSN or DRIVER (credshim puts its own first), no
+ * key credshim owns, and in PAM mode no login at all (the checked-out
+ * account and password, under any name).  In pass-through mode the
+ * target's UID and PWD stay exactly as the target returns them.
  */
-static int cs_out_skip(const char *key, void *ctx)
+static int cs_out_drop_target_key(const char *key, void *ctx)
 {
-	const struct cs_key *k = cs_conf_find(key);
+	const struct cs_key *own = cs_conf_find(key);
 	const int *pam = ctx;
 
-	if (k && (k->flags & CS_KF_SECRET))
+	if (*pam && cs_login_key(key))
 		return 1;
-	return *pam && k == &cs_keys[CS_K_UID];
+	return own && own != &cs_keys[CS_K_UID] && own != &cs_keys[CS_K_PWD];
+}
+
+/* Which of credshim's keys of the application's string (first
+ * occurrences) go back: never a secret (PamToken), never a login (those
+ * come from the target's part). */
+static int cs_out_skip_own(const char *key, void *ctx)
+{
+	const struct cs_key *own = cs_conf_find(key);
+	const struct cs_attrs *in = ctx;
+
+	if (!own || (own->flags & CS_KF_SECRET) || own == &cs_keys[CS_K_UID] || own == &cs_keys[CS_K_PWD])
+		return 1;
+	/* DSN= wins over Driver=; giving both back would be ambiguous. */
+	return own == &cs_keys[CS_K_DRIVER] && cs_attrs_get(in, "DSN");
+}
+
+/*
+ * The output connection string: credshim's own keys as the application
+ * gave them (its DSN or Driver, TargetDriver/TargetDSN, Pam* but never
+ * the token, Shim*), then the target's completed string with its own DSN
+ * or DRIVER and, in PAM mode, every login removed; an application that
+ * reconnects with it lands on credshim with the same settings.  When the
+ * target completed nothing, its part is the application's other keys.
+ */
+static char *cs_conn_out(struct cs_conn_ctx *c, int pam)
+{
+	struct cs_attrs own, rest;
+	char *head = NULL, *tail = NULL, *out = NULL;
+	size_t i, hn, tn;
+
+	cs_attrs_init(&own);
+	cs_attrs_init(&rest);
+	for (i = 0; i < c->in.n; i++) {
+		const char *k = c->in.v[i].key;
+		int r;
+
+		if (cs_conf_find(k) && !cs_attrs_get(&own, k))
+			r = cs_attrs_add_pair(&own, &c->in.v[i]);
+		else if (!c->tout && !cs_out_drop_target_key(k, &pam) && !cs_conf_find(k))
+			r = cs_attrs_add_pair(&rest, &c->in.v[i]);
+		else
+			r = 0;
+		if (r)
+			goto out_free;
+	}
+	head = cs_attrs_build(&own, cs_out_skip_own, &c->in);
+	tail = c->tout ? cs_connstr_filter(c->tout, cs_out_drop_target_key, &pam)
+		       : cs_attrs_build(&rest, NULL, NULL);
+	if (!head || !tail)
+		goto out_free;
+	hn = strlen(head);
+	tn = strlen(tail);
+	out = malloc(hn + 1 + tn + 1);
+	if (!out)
+		goto out_free;
+	memcpy(out, head, hn);
+	if (hn && tn)
+		out[hn++] = ';';
+	memcpy(out + hn, tail, tn + 1);
+out_free:
+	cs_str_wipe_free(&head);
+	cs_str_wipe_free(&tail);
+	cs_attrs_free(&own);
+	cs_attrs_free(&rest);
+	return out;
 }
 
 SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide, char **out)
@@ -283,11 +428,11 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	memset(&c, 0, sizeof(c));
 	if (d->connected)
 		return cs_diag_add(&d->h, CS_S08002, "the connection is already open");
-	if (cs_attrs_parse(&c.in, connstr, len, err, sizeof(err)) != 0) {
+	if (cs_attrs_parse_all(&c.in, connstr, len, err, sizeof(err)) != 0) {
 		rc = cs_diag_add(&d->h, CS_S08001, "invalid %s", err);
 		goto out;
 	}
-	if (cs_attrs_merge_missing(&c.all, &c.in) != 0) {
+	if (cs_attrs_append(&c.all, &c.in) != 0) {
 		rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
 		goto out;
 	}
@@ -311,9 +456,7 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	if (!SQL_SUCCEEDED(rc) && c.auth.on && cs_auth_retry(d, &c.auth)) {
 		/* A shared checkout the target refused: one fresh try. */
 		cs_attrs_free(&c.tgt);
-		explicit_bzero(c.tconn, strlen(c.tconn));
-		free(c.tconn);
-		c.tconn = NULL;
+		cs_str_wipe_free(&c.tconn);
 		cs_diag_clear_slow(&d->h);
 		rc = cs_conn_login(d, &c, wide);
 	}
@@ -325,7 +468,7 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 		rc = SQL_SUCCESS_WITH_INFO;
 	d->pam = c.auth.on;
 	if (out) {
-		*out = cs_attrs_build(&c.in, cs_out_skip, &d->pam);
+		*out = cs_conn_out(&c, d->pam);
 		if (!*out)
 			rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	}

@@ -19,19 +19,23 @@
 /* An application string argument as UTF-8 (owned by x). */
 static int cs_arg_utf8(struct cs_xstr *x, int wide, const void *s, SQLLEN len)
 {
+	size_t n;
+
 	if (wide)
 		return cs_xstr_in(x, 1, s, len, 0);
 	memset(x, 0, sizeof(*x));
 	if (!s)
 		return 0;
 	if (len == SQL_NTS)
-		len = (SQLLEN)strlen(s);
-	if (len < 0)
+		n = strlen(s);
+	else if (len < 0)
 		return -1;
-	x->owned = strndup(s, (size_t)len);
-	x->owned_bytes = (size_t)len + 1;
+	else
+		n = strnlen(s, (size_t)len);
+	x->owned = strndup(s, n);
+	x->owned_bytes = n + 1;
 	x->p = x->owned;
-	x->n = (SQLINTEGER)len;
+	x->n = (SQLINTEGER)n;
 	return x->owned ? 0 : -1;
 }
 

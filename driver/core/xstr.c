@@ -25,8 +25,10 @@ int cs_xstr_in(struct cs_xstr *x, int from_wide, const void *s, SQLLEN len, int 
 		n = from_wide ? cs_u16_len(s) : strlen(s);
 	else if (len < 0)
 		return -1;
+	else if (from_wide)
+		n = cs_u16_nlen(s, len_in_bytes ? (size_t)len / sizeof(SQLWCHAR) : (size_t)len);
 	else
-		n = from_wide && len_in_bytes ? (size_t)len / sizeof(SQLWCHAR) : (size_t)len;
+		n = strnlen(s, (size_t)len);
 
 	if (from_wide) {
 		char *u8 = cs_u16_to_utf8_dup(s, n, &outlen);

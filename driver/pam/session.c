@@ -624,6 +624,7 @@ int cs_auth_retry(struct cs_dbc *d, struct cs_auth *a)
 	struct cs_checkout *old = a->co, *e = NULL;
 	struct cs_pam_err err;
 	char id[CS_PAM_ID_MAX];
+	unsigned ndiag = d->h.diag.n;
 	int joined;
 
 	/* Only a checkout this connection joined can be stale; a fresh one
@@ -631,15 +632,25 @@ int cs_auth_retry(struct cs_dbc *d, struct cs_auth *a)
 	if (a->retried || !a->joined || !a->cfg || !cs_login_refused(d))
 		return 0;
 	a->retried = 1;
+	cs_log(CS_LOG_WARN, "%s: the database refused shared checkout %s; trying a fresh checkout",
+	       d->dsn, old->co.id);
+	/*
+	 * The old checkout is held until the fresh one is there: when the PAM
+	 * refuses a fresh one (its pool is what this process already holds),
+	 * the old one was not stale and stays shared for the connections that
+	 * use it and the ones to come; the application gets the target's own
+	 * error, not the failed checkout's.
+	 */
+	if (cs_co_acquire(d, a->cfg, 1, &e, &joined) != SQL_SUCCESS) {
+		cs_diag_truncate(&d->h, ndiag);
+		cs_log(CS_LOG_WARN, "%s: no fresh checkout either; checkout %s stays shared", d->dsn,
+		       old->co.id);
+		return 0;
+	}
 	pthread_mutex_lock(&cs_reg_lock);
 	old->shareable = 0;    /* never hand it out again */
 	pthread_mutex_unlock(&cs_reg_lock);
-	cs_log(CS_LOG_WARN, "%s: the database refused shared checkout %s; checking out afresh",
-	       d->dsn, old->co.id);
 	cs_co_release(old, &err, id, sizeof(id));
-	a->co = NULL;
-	if (cs_co_acquire(d, a->cfg, 1, &e, &joined) != SQL_SUCCESS)
-		return 0;
 	a->co = e;
 	a->joined = 0;
 	snprintf(a->account, sizeof(a->account), "%s", e->co.account);

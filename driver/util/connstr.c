@@ -54,6 +54,11 @@ static int cs_key_eqn(const char *k, const char *b, size_t blen)
 	return k[blen] == '\0';
 }
 
+int cs_connstr_key_eq(const char *a, const char *b)
+{
+	return cs_key_eqn(a, b, strlen(b));
+}
+
 static void cs_wipe_free(char *s)
 {
 	if (s) {
@@ -166,6 +171,7 @@ static int cs_attrs_push(struct cs_attrs *a, const char *key, size_t klen,
 		goto out_free_key;
 	a->v[a->n].key = k;
 	a->v[a->n].value = v;
+	a->v[a->n].braced = 0;
 	a->n++;
 	return 0;
 
@@ -387,6 +393,8 @@ static int cs_attrs_push_seg(struct cs_attrs *a, const char *s,
 	rc = cs_attrs_push(a, s + seg->key_off, seg->key_len, v, j);
 	explicit_bzero(v, j);
 	free(v);
+	if (rc == 0)
+		a->v[a->n - 1].braced = 1;
 	return rc;
 }
 
@@ -410,8 +418,8 @@ static size_t cs_connstr_len(const char *s, size_t len)
  * is added to a: the pairs appended so far are wiped and removed, so a
  * half-parsed password never lingers in the set.
  */
-int cs_attrs_parse(struct cs_attrs *a, const char *s, size_t len,
-		   char *err, size_t errlen)
+static int cs_attrs_parse_opt(struct cs_attrs *a, const char *s, size_t len,
+			      int keep_all, char *err, size_t errlen)
 {
 	struct cs_kidx idx = { NULL, 0, 0 };
 	struct cs_seg seg;
@@ -431,11 +439,13 @@ int cs_attrs_parse(struct cs_attrs *a, const char *s, size_t len,
 		r = cs_scan_segment(s, len, &pos, &seg, err, errlen);
 		if (r < 0)
 			goto out_rollback;
-		if (r == 0 || cs_kidx_has(&idx, a, s + seg.key_off, seg.key_len))
-			continue;	/* empty, or not the first occurrence */
+		if (r == 0)
+			continue;	/* empty */
+		if (!keep_all && cs_kidx_has(&idx, a, s + seg.key_off, seg.key_len))
+			continue;	/* not the first occurrence */
 		if (cs_attrs_push_seg(a, s, &seg))
 			goto out_nomem;
-		if (cs_kidx_add_last(&idx, a))
+		if (!keep_all && cs_kidx_add_last(&idx, a))
 			goto out_nomem;
 	}
 	free(idx.slot);
@@ -447,6 +457,18 @@ out_rollback:
 	free(idx.slot);
 	cs_attrs_rollback(a, n0, cap0);
 	return -1;
+}
+
+int cs_attrs_parse(struct cs_attrs *a, const char *s, size_t len,
+		   char *err, size_t errlen)
+{
+	return cs_attrs_parse_opt(a, s, len, 0, err, errlen);
+}
+
+int cs_attrs_parse_all(struct cs_attrs *a, const char *s, size_t len,
+		       char *err, size_t errlen)
+{
+	return cs_attrs_parse_opt(a, s, len, 1, err, errlen);
 }
 
 const char *cs_attrs_get(const struct cs_attrs *a, const char *key)
@@ -532,6 +554,7 @@ int cs_attrs_merge_missing(struct cs_attrs *dst, const struct cs_attrs *src)
 			continue;
 		if (cs_attrs_push(dst, k, klen, v, strlen(v)))
 			goto out_rollback;
+		dst->v[dst->n - 1].braced = src->v[i].braced;
 		if (cs_kidx_add_last(&idx, dst))
 			goto out_rollback;
 	}
@@ -543,6 +566,86 @@ out_rollback:
 	cs_attrs_rollback(dst, n0, cap0);
 	errno = ENOMEM;
 	return -1;
+}
+
+int cs_attrs_add(struct cs_attrs *a, const char *key, const char *value)
+{
+	if (!key || !value) {
+		errno = EINVAL;
+		return -1;
+	}
+	return cs_attrs_push(a, key, strlen(key), value, strlen(value));
+}
+
+int cs_attrs_add_pair(struct cs_attrs *a, const struct cs_kv *kv)
+{
+	if (cs_attrs_add(a, kv->key, kv->value))
+		return -1;
+	a->v[a->n - 1].braced = kv->braced;
+	return 0;
+}
+
+int cs_attrs_add_braced(struct cs_attrs *a, const char *key, const char *value)
+{
+	if (cs_attrs_add(a, key, value))
+		return -1;
+	a->v[a->n - 1].braced = 1;
+	return 0;
+}
+
+/* Appends a copy of every pair of src, duplicates included; all or nothing. */
+int cs_attrs_append(struct cs_attrs *dst, const struct cs_attrs *src)
+{
+	size_t n0 = dst->n, cap0 = dst->cap, i;
+
+	for (i = 0; i < src->n; i++) {
+		if (cs_attrs_add_pair(dst, &src->v[i])) {
+			cs_attrs_rollback(dst, n0, cap0);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Copies s without the segments drop() names, every other byte as it was
+ * (spelling, braces, blanks, a trailing ';').  The key handed to drop()
+ * is NUL-terminated and trimmed.  A segment that does not parse ends the
+ * copy there: what follows it cannot be split into pairs safely.
+ */
+char *cs_connstr_filter(const char *s, int (*drop)(const char *key, void *ctx),
+			void *ctx)
+{
+	size_t len = cs_connstr_len(s, SIZE_MAX), pos = 0, start, o = 0;
+	char key[CS_KEY_MAX + 1], *out;
+	struct cs_seg seg;
+	int r;
+
+	out = malloc(len + 1);
+	if (!out) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	while (pos < len) {
+		start = pos;
+		r = cs_scan_segment(s, len, &pos, &seg, NULL, 0);
+		if (r < 0)
+			break;
+		if (r > 0) {
+			memcpy(key, s + seg.key_off, seg.key_len);
+			key[seg.key_len] = '\0';
+			if (drop(key, ctx))
+				continue;
+		}
+		memcpy(out + o, s + start, pos - start);
+		o += pos - start;
+	}
+	/* A dropped last segment leaves the ';' before it: keep the
+	 * string's own ending instead. */
+	if (o > 0 && out[o - 1] == ';' && (len == 0 || s[len - 1] != ';'))
+		o--;
+	out[o] = '\0';
+	return out;
 }
 
 int cs_connstr_needs_braces(const char *value)
@@ -588,7 +691,7 @@ static int cs_pair_size(const struct cs_kv *kv, size_t *acc)
 {
 	size_t vlen = strlen(kv->value), extra = 0, i;
 
-	if (cs_connstr_needs_braces(kv->value)) {
+	if (kv->braced || cs_connstr_needs_braces(kv->value)) {
 		extra = 2;
 		for (i = 0; i < vlen; i++)
 			if (kv->value[i] == '}')
@@ -609,7 +712,7 @@ static char *cs_pair_write(const struct cs_kv *kv, char *out)
 	memcpy(out, kv->key, klen);
 	out += klen;
 	*out++ = '=';
-	if (!cs_connstr_needs_braces(kv->value)) {
+	if (!kv->braced && !cs_connstr_needs_braces(kv->value)) {
 		size_t vlen = strlen(kv->value);
 
 		memcpy(out, kv->value, vlen);

@@ -16,6 +16,7 @@
 struct cs_kv {
 	char *key;
 	char *value;
+	int braced;	/* written in braces, whether it needs them or not */
 };
 
 struct cs_attrs {
@@ -48,10 +49,25 @@ void cs_attrs_free(struct cs_attrs *a);
 int cs_attrs_parse(struct cs_attrs *a, const char *s, size_t len,
 		   char *err, size_t errlen);
 
+/*
+ * The same, but every occurrence of a key is kept, in order: the set a
+ * target driver must see when it, not credshim, applies its own rule to
+ * repeated keys.  cs_attrs_get still answers the first occurrence.
+ */
+int cs_attrs_parse_all(struct cs_attrs *a, const char *s, size_t len,
+		       char *err, size_t errlen);
+
 /* Value for key (case-insensitive), or NULL. */
 const char *cs_attrs_get(const struct cs_attrs *a, const char *key);
 /* Sets key to value (replacing and wiping an old value).  0 or -1 (ENOMEM). */
 int cs_attrs_set(struct cs_attrs *a, const char *key, const char *value);
+/* Appends key=value even when key is present already.  0 or -1. */
+int cs_attrs_add(struct cs_attrs *a, const char *key, const char *value);
+/* Appends a copy of kv (key, value, bracing) even when its key is present. */
+int cs_attrs_add_pair(struct cs_attrs *a, const struct cs_kv *kv);
+/* The same, the value always written in braces (a target such as psqlODBC
+ * percent-decodes a value without them). */
+int cs_attrs_add_braced(struct cs_attrs *a, const char *key, const char *value);
 /* Removes key if present (wiping its value). */
 void cs_attrs_remove(struct cs_attrs *a, const char *key);
 /* For every pair of src whose key is not in dst, append a copy.  0 / -1. */
@@ -59,13 +75,30 @@ int cs_attrs_merge_missing(struct cs_attrs *dst, const struct cs_attrs *src);
 
 /*
  * Builds "k1=v1;k2={v;2}" from a, skipping pairs for which skip(key, ctx)
- * returns nonzero (skip may be NULL).  A value is braced when it contains
- * ';', '{', '}', '=' or starts/ends with a blank, or is empty-safe as
- * needed; '}' inside braces is doubled.  Returns a malloc'ed string the
+ * returns nonzero (skip may be NULL).  A value is braced when it was
+ * braced where it came from (parsed in braces, cs_attrs_add_braced) or
+ * contains ';', '{', '}', '=' or starts/ends with a blank; '}' inside
+ * braces is doubled.  Returns a malloc'ed string the
  * caller wipes (it may hold a password) and frees, or NULL on ENOMEM.
  */
 char *cs_attrs_build(const struct cs_attrs *a,
 		     int (*skip)(const char *key, void *ctx), void *ctx);
+
+/* Appends a copy of every pair of src, duplicates included.  0 / -1. */
+int cs_attrs_append(struct cs_attrs *dst, const struct cs_attrs *src);
+
+/*
+ * A copy of the NUL-terminated connection string s without the segments
+ * for whose key drop(key, ctx) returns nonzero; everything else is kept
+ * byte for byte.  Stops at a segment that does not parse.  The caller
+ * wipes (it may hold a password) and frees; NULL on ENOMEM.
+ */
+char *cs_connstr_filter(const char *s, int (*drop)(const char *key, void *ctx),
+			void *ctx);
+
+/* Nonzero when keys a and b are equal, ignoring ASCII case only (never
+ * the locale's: in a Turkish locale "PAMINSECURE" is still PamInsecure). */
+int cs_connstr_key_eq(const char *a, const char *b);
 
 /* Nonzero when value must be written in braces. */
 int cs_connstr_needs_braces(const char *value);

@@ -29,6 +29,15 @@ size_t cs_u16_len(const cs_u16 *s)
 	return n;
 }
 
+size_t cs_u16_nlen(const cs_u16 *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != 0)
+		n++;
+	return n;
+}
+
 /*
  * Decodes the code point at in[0..n), n >= 1, into *cp.  Returns the
  * bytes consumed: the whole sequence, or for an ill-formed one its

@@ -17,6 +17,8 @@ typedef uint16_t cs_u16;
 
 /* Length in code units of a NUL-terminated UTF-16 string. */
 size_t cs_u16_len(const cs_u16 *s);
+/* Length in code units of s up to its first NUL, at most max. */
+size_t cs_u16_nlen(const cs_u16 *s, size_t max);
 
 /*
  * Converts n bytes of UTF-8 to UTF-16 into out (capacity outcap code

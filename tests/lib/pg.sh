@@ -67,9 +67,12 @@ cs_pg_init() {
     || { cat "$CS_PG_TMPDIR/initdb.log" >&2; cs_die "initdb failed"; }
 
   # Only the superuser over the socket without a password; everything else
-  # over TCP on loopback with SCRAM.
+  # over TCP on loopback with SCRAM.  The database name cs_refused refuses
+  # every login with "Ident authentication failed" (no identd runs): a
+  # login refusal the right password cannot cure (PAM tests).
   cs_pg_as_owner tee "$CS_PG_DATA/pg_hba.conf" >/dev/null <<EOF
 local all $CS_PG_ADMIN                trust
+host  cs_refused all   127.0.0.1/32 ident
 host  all all          127.0.0.1/32 scram-sha-256
 EOF
 }

@@ -4,6 +4,7 @@
  */
 #include "check.h"
 #include "util/connstr.h"
+#include "util/logins.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -586,8 +587,112 @@ static void test_many_keys(void)
 	free(s);
 }
 
+/* Every occurrence kept, in order, for the target; get() answers the first. */
+static void test_parse_all(void)
+{
+	struct cs_attrs a, b;
+
+	cs_attrs_init(&a);
+	cs_attrs_init(&b);
+	CHECK_INT(cs_attrs_parse_all(&a, "DSN=x;PORT=3310;uid=u;PoRt=13330;Port={1;2}", 44, err,
+				     sizeof(err)), 0);
+	CHECK_INT(a.n, 5);
+	CHECK_STR(a.v[1].key, "PORT");
+	CHECK_STR(a.v[3].key, "PoRt");
+	CHECK_STR(a.v[3].value, "13330");
+	CHECK_STR(a.v[4].value, "1;2");
+	CHECK_STR(cs_attrs_get(&a, "port"), "3310");
+	/* appended as they are, duplicates included */
+	CHECK_INT(cs_attrs_append(&b, &a), 0);
+	CHECK(attrs_equal(&a, &b));
+	CHECK_INT(cs_attrs_add(&b, "dsn", "y"), 0);
+	CHECK_INT(b.n, 6);
+	CHECK_STR(cs_attrs_get(&b, "DSN"), "x");
+	cs_attrs_free(&a);
+	cs_attrs_free(&b);
+	/* a value the application braced stays braced (psqlODBC
+	 * percent-decodes unbraced values), so do values added braced */
+	CHECK_INT(cs_attrs_parse_all(&a, "A={x+y};B=x+y", 13, err, sizeof(err)), 0);
+	CHECK_INT(cs_attrs_add_braced(&a, "PWD", "p%41"), 0);
+	CHECK_INT(cs_attrs_append(&b, &a), 0);
+	{
+		char *out = cs_attrs_build(&b, NULL, NULL);
+
+		if (CHECK(out != NULL))
+			CHECK_STR(out, "A={x+y};B=x+y;PWD={p%41}");
+		free(out);
+	}
+	cs_attrs_free(&a);
+	cs_attrs_free(&b);
+	/* an error leaves nothing behind, as for the first-wins parse */
+	CHECK_INT(cs_attrs_parse_all(&a, "A=1;A=2;B", 9, err, sizeof(err)), -1);
+	CHECK_INT(a.n, 0);
+}
+
+static int drop_listed(const char *key, void *ctx)
+{
+	const char *const *list = ctx;
+
+	for (; *list; list++)
+		if (cs_connstr_key_eq(*list, key))
+			return 1;
+	return 0;
+}
+
+/* Dropping segments keeps every other byte: spelling, braces, blanks, ';'. */
+static void test_filter(void)
+{
+	static const char *const drop[] = { "DSN", "Driver", "pwd", NULL };
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "DSN=x;UID=u;PWD={a;b}}};Port=1;", "UID=u;Port=1;" },
+		{ "DSN=x;UID=u;PWD=p", "UID=u" },
+		{ "Driver={PostgreSQL Unicode};DATABASE=d; SERVER = h ;PWD=p", "DATABASE=d; SERVER = h " },
+		{ "A=1;;B={x};", "A=1;;B={x};" },
+		{ "DSN=x", "" },
+		{ "", "" },
+		{ "A=1;dsn=x;PwD=y;B=2", "A=1;B=2" },
+		/* what does not parse ends the copy */
+		{ "A=1;B;PWD=p", "A=1" },
+		{ "A=1;B={x", "A=1" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = cs_connstr_filter(cases[i].in, drop_listed, (void *)drop);
+
+		if (CHECK(out != NULL))
+			CHECK_STR(out, cases[i].out);
+		free(out);
+	}
+	CHECK(cs_connstr_key_eq("PamInsecure", "PAMINSECURE"));
+	CHECK(!cs_connstr_key_eq("PamInsecure", "PamInsecur"));
+	CHECK(!cs_connstr_key_eq("Pam", "PamInsecure"));
+}
+
+/* The login keys of every known driver family, and nothing else. */
+static void test_logins(void)
+{
+	CHECK_INT(cs_login_key("UID"), CS_LOGIN_USER);
+	CHECK_INT(cs_login_key("uid"), CS_LOGIN_USER);
+	CHECK_INT(cs_login_key("USER"), CS_LOGIN_USER);
+	CHECK_INT(cs_login_key("Username"), CS_LOGIN_USER);
+	CHECK_INT(cs_login_key("User ID"), CS_LOGIN_USER);
+	CHECK_INT(cs_login_key("PWD"), CS_LOGIN_PASSWORD);
+	CHECK_INT(cs_login_key("password"), CS_LOGIN_PASSWORD);
+	CHECK_INT(cs_login_key("Passwd"), CS_LOGIN_PASSWORD);
+	CHECK_INT(cs_login_key("Port"), CS_LOGIN_NONE);
+	CHECK_INT(cs_login_key("Users"), CS_LOGIN_NONE);
+	CHECK_INT(cs_login_key("PamToken"), CS_LOGIN_NONE);
+	CHECK_INT(cs_login_key(""), CS_LOGIN_NONE);
+}
+
 int main(void)
 {
+	test_parse_all();
+	test_filter();
+	test_logins();
 	test_parse_basic();
 	test_parse_braces();
 	test_first_wins();

@@ -26,6 +26,7 @@
  * surrogate pair and returns SQL_SUCCESS_WITH_INFO with 01004 (the
  * diagnostic functions only return it).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@
 /* Driver-specific SQLGetInfo types (SQL_INFO_DRIVER_START is 1000). */
 #define FK_INFO_CONNSTR  20000 /* the connection string received */
 #define FK_INFO_CONNKEYS 20001 /* its pairs as parsed, "key=value\n" each */
+#define FK_INFO_LASTBIND 20002 /* the arguments of the last SQLBindParameter */
 
 #define FK_STR   512 /* SQLWCHARs in one stored string */
 #define FK_LONG  300 /* dots after the message of "FAIL LONG" */
@@ -72,6 +74,7 @@ struct fk_dbc {
 	SQLWCHAR conn[FK_STR];
 	SQLWCHAR keys[FK_STR];
 	SQLWCHAR catalog[FK_STR];
+	SQLWCHAR lastbind[FK_STR];
 	struct fk_stmt *stmts;
 };
 
@@ -515,7 +518,7 @@ static const SQLUSMALLINT fk_functions[] = {
 	SQL_API_SQLNUMRESULTCOLS, SQL_API_SQLFETCH, SQL_API_SQLGETDATA, SQL_API_SQLDESCRIBECOL,
 	SQL_API_SQLCOLATTRIBUTE, SQL_API_SQLGETINFO, SQL_API_SQLGETDIAGREC, SQL_API_SQLGETDIAGFIELD,
 	SQL_API_SQLTABLES, SQL_API_SQLGETCONNECTATTR, SQL_API_SQLSETCONNECTATTR, SQL_API_SQLNATIVESQL,
-	SQL_API_SQLGETCURSORNAME, SQL_API_SQLSETCURSORNAME,
+	SQL_API_SQLGETCURSORNAME, SQL_API_SQLSETCURSORNAME, SQL_API_SQLBINDPARAMETER,
 };
 
 #define FK_NFUNCTIONS (sizeof(fk_functions) / sizeof(fk_functions[0]))
@@ -546,6 +549,27 @@ FK_EXPORT SQLRETURN SQL_API SQLGetFunctions(SQLHDBC hdbc, SQLUSMALLINT id, SQLUS
 	for (i = 0; i < FK_NFUNCTIONS; i++)
 		if (fk_functions[i] == id)
 			*supported = SQL_TRUE;
+	return SQL_SUCCESS;
+}
+
+/*
+ * SQLBindParameter only records its arguments (SQLGetInfoW
+ * FK_INFO_LASTBIND): the driver has no SQLBindParam, so a driver manager
+ * or credshim must map an application's SQLBindParam to this.
+ */
+FK_EXPORT SQLRETURN SQL_API SQLBindParameter(SQLHSTMT hstmt, SQLUSMALLINT ipar, SQLSMALLINT iotype,
+					     SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN colsize,
+					     SQLSMALLINT scale, SQLPOINTER value, SQLLEN buflen, SQLLEN *ind)
+{
+	struct fk_stmt *st = fk_get(hstmt, FK_STMT);
+	char buf[160];
+
+	if (!st)
+		return SQL_INVALID_HANDLE;
+	snprintf(buf, sizeof(buf), "ipar=%u io=%d ctype=%d sqltype=%d size=%lu scale=%d value=%s buflen=%ld ind=%s",
+		 (unsigned)ipar, (int)iotype, (int)ctype, (int)sqltype, (unsigned long)colsize, (int)scale,
+		 value ? "set" : "null", (long)buflen, ind ? "set" : "null");
+	fk_lit(st->dbc->lastbind, FK_STR, buf);
 	return SQL_SUCCESS;
 }
 
@@ -641,6 +665,8 @@ FK_EXPORT SQLRETURN SQL_API SQLGetInfoW(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOIN
 		return fk_out_s(&d->h, d->conn, value, buflen, 1, len);
 	if (type == FK_INFO_CONNKEYS)
 		return fk_out_s(&d->h, d->keys, value, buflen, 1, len);
+	if (type == FK_INFO_LASTBIND)
+		return fk_out_s(&d->h, d->lastbind, value, buflen, 1, len);
 	if (type == SQL_DATABASE_NAME)
 		return fk_out_s(&d->h, d->catalog, value, buflen, 1, len);
 	if ((s = fk_info_str(type)))

@@ -42,6 +42,9 @@
 #   pam_deny         runHost the mock does not know: body status 403 (28000)
 #   pam_wrongca      pg1, PamCAFile = an unrelated CA (08001)
 #   pam_direct       psqlODBC directly, no credentials (isql DSN user pass)
+#   pam_target_login psqlODBC directly with cs_user's Username and Password
+#   pam_pg1_tdsn     pg1 through TargetDSN=pam_target_login (whose login
+#                    PAM mode must override)
 #
 # Runhosts of the mock: pg1 [cs_app1], pg2 [cs_app2, cs_app3],
 # pgt [cs_pam_t1..8].  The cs_pam_t* roles are created here (idempotent) for
@@ -310,6 +313,22 @@ Driver=PostgreSQL Unicode
 Servername=$CS_PG_HOST
 Port=$CS_PG_PORT
 Database=$CS_PG_DATABASE
+
+[pam_target_login]
+Driver=PostgreSQL Unicode
+Servername=$CS_PG_HOST
+Port=$CS_PG_PORT
+Database=$CS_PG_DATABASE
+Username=$CS_PG_USER
+Password=$CS_PG_PASSWORD
+
+[pam_pg1_tdsn]
+Driver=credshim
+TargetDSN=pam_target_login
+PamUrl=$url
+PamCAFile=$MOCKPAM_CA
+PamRunHost=pg1
+PamTokenFile=$PAM_TOKEN_FILE
 EOF
   ODBCSYSINI="$odbc"
   ODBCINSTINI=odbcinst.ini

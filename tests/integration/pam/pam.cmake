@@ -4,7 +4,8 @@
 # starts for itself (lib.sh).  Needs the environment tests/run.sh sets up.
 #
 #   integration.pam.<scenario>  pam_test.c: basic, config, faults, sharing,
-#                               threads, timeout, exit, secrets, expiry
+#                               threads, timeout, exit, secrets, expiry,
+#                               connstr
 #   integration.pam.isql        isql.sh (isql / iusql)
 #   integration.pam.pyodbc      pyodbc_pam.sh -> pyodbc_pam.py
 #
@@ -13,7 +14,7 @@
 add_executable(pam_test ${CMAKE_CURRENT_LIST_DIR}/pam_test.c)
 target_link_libraries(pam_test PRIVATE odbc PkgConfig::CURL PkgConfig::CJSON Threads::Threads)
 
-set(CS_PAM_SCENARIOS basic config faults sharing threads timeout exit secrets expiry)
+set(CS_PAM_SCENARIOS basic config faults sharing threads timeout exit secrets expiry connstr)
 set(CS_PAM_TESTS "")
 foreach(s IN LISTS CS_PAM_SCENARIOS)
   add_test(NAME integration.pam.${s}

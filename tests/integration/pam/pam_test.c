@@ -112,7 +112,7 @@ static void sleep_ms(long ms)
 
 static struct {
 	const char *url, *ca, *dir, *token, *token2, *token_file, *bad_token_file,
-		*open_token_file, *conn, *direct, *pg_port;
+		*open_token_file, *conn, *direct, *pg_port, *pg_password;
 	int slow;   /* time bounds are multiplied by this (valgrind) */
 } g;
 
@@ -138,6 +138,7 @@ static void config_load(void)
 	g.conn = env_need("PAM_CONN");
 	g.direct = env_need("PAM_DIRECT");
 	g.pg_port = env_need("CS_PG_PORT");
+	g.pg_password = env_need("CS_PG_PASSWORD");
 	g.slow = getenv("CS_VALGRIND") && strcmp(getenv("CS_VALGRIND"), "1") == 0 ? 5 : 1;
 }
 
@@ -1831,6 +1832,90 @@ static void t_expiry(void)
 
 /* ---- main ------------------------------------------------------------------------------ */
 
+/* ---- connstr: the checked-out login is the only one the target sees -------- */
+
+/* Nonzero when the output connection string holds a login key or the token. */
+static int out_has_login(const char *out)
+{
+	static const char *const keys[] = { "UID=", "PWD=", "Password=", "Username=", "USER=", "User ID=",
+					    "PamToken=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *p = out;
+		size_t n = strlen(keys[i]);
+
+		for (; (p = strcasestr(p, keys[i])) != NULL; p += n)
+			if (p == out || p[-1] == ';')
+				return 1;
+	}
+	return 0;
+}
+
+static void t_connstr(void)
+{
+	SQLHENV env = env_new();
+	SQLHDBC a = dbc_new(env), b = dbc_new(env), c = dbc_new(env);
+	char out[4096], *conn, *bpw = braced(g.pg_password);
+	struct diag d;
+	SQLRETURN rc;
+	int ok;
+
+	/* Every user and password alias of the application is dropped: the
+	 * target (psqlODBC reads Username and Password) logs in with the
+	 * checked-out account, not with cs_user's own working credential. */
+	mock_reset();
+	conn = xprintf("DSN=pam_pg1;Username=cs_user;Password=%s;USER=cs_user;User ID=cs_user;PASSWORD=x", bpw);
+	ok = connect_ok(a, conn, 0, out, sizeof(out));
+	result(ok && current_user_is(a, "cs_app1"),
+	       "aliases: Username/Password/USER/User ID of the application are ignored, the login is cs_app1");
+	result(ok && strncmp(out, "DSN=pam_pg1", 11) == 0 && !out_has_login(out) && !strstr(out, g.pg_password),
+	       "aliases: the output string starts with DSN=pam_pg1 and holds no login, no password, no token");
+	if (ok && out_has_login(out))
+		note("output: %s", out);
+	result(ok && disconnect_ok(a) && mock_wait_outstanding(0, 3000), "aliases: checked in");
+	free(conn);
+
+	/* A TargetDSN's own Username/Password in odbc.ini are overridden. */
+	mock_reset();
+	ok = connect_ok(a, "DSN=pam_pg1_tdsn", 1, out, sizeof(out));
+	result(ok && current_user_is(a, "cs_app1"),
+	       "TargetDSN: its Username/Password in odbc.ini give way to the checked-out cs_app1");
+	result(ok && !out_has_login(out) && !strstr(out, "DSN=pam_target_login"),
+	       "TargetDSN: the output string holds no login and names credshim's DSN only");
+	result(ok && disconnect_ok(a) && mock_wait_outstanding(0, 3000), "TargetDSN: checked in");
+
+	/* A joined login the database refuses, with a pool of one held by
+	 * this very checkout: the fresh checkout cannot help (409), so the
+	 * application gets the target's own error, and the checkout stays
+	 * shared for the connection using it and the ones to come. */
+	mock_reset();
+	ok = connect_ok(a, "DSN=pam_pg1", 0, NULL, 0);
+	result(ok && mock_outstanding() == 1, "refused join: the first connection holds pg1's only account");
+	rc = conn_a(b, "DSN=pam_pg1;Database=cs_refused", NULL, 0);
+	diag_get(SQL_HANDLE_DBC, b, &d);
+	result(rc == SQL_ERROR && d.n > 0 && strcmp(d.state[0], "08004") != 0 &&
+	       strncmp(diag_text(d.msg[0]), "[credshim] ", 11) != 0 && strstr(d.msg[0], "authentication failed"),
+	       "refused join: the application gets the target's own refusal, not the failed fresh checkout");
+	if (rc != SQL_ERROR || d.n == 0 || !strstr(d.msg[0], "authentication failed"))
+		diag_print(&d);
+	result(mock_outstanding() == 1 && current_user_is(a, "cs_app1"),
+	       "refused join: the first connection and its checkout are untouched");
+	ok = connect_ok(c, "DSN=pam_pg1", 1, NULL, 0);
+	result(ok && current_user_is(c, "cs_app1") && mock_outstanding() == 1,
+	       "refused join: a later connect still joins the shared checkout");
+	result(ok && disconnect_ok(c) && disconnect_ok(a) && mock_wait_outstanding(0, 3000),
+	       "refused join: the last disconnect checks it in");
+
+	explicit_bzero(bpw, strlen(bpw));
+	free(bpw);
+	dbc_free(a);
+	dbc_free(b);
+	dbc_free(c);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	end_nothing_outstanding();
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -1867,8 +1952,10 @@ int main(int argc, char **argv)
 		t_secrets();
 	else if (strcmp(s, "expiry") == 0)
 		t_expiry();
+	else if (strcmp(s, "connstr") == 0)
+		t_connstr();
 	else
-		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry");
+		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry|connstr");
 	free(g_seen);
 	curl_global_cleanup();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
