@@ -10,9 +10,14 @@
 #   tests/run.sh --shell             same setup, then an interactive shell in
 #                                    the build dir instead of ctest
 #
+# The terminal gets a short summary: each step, then the tests that failed
+# with their output, or the totals.  Everything (apt-get, cmake, the
+# compiler, every test's output) goes to <build>/tests/run.log, which the
+# summary names; CS_RUN_VERBOSE=1 shows it all on the terminal too.
+#
 # Environment: CS_BUILD_DIR (default build), CS_CMAKE_ARGS (extra cmake
 # arguments, e.g. -DCS_ASAN=ON), CS_SKIP_DEPS=1, CS_PG_PORT (first port
-# tried), CS_ODBC_TRACE=1.  See tests/README.md.
+# tried), CS_ODBC_TRACE=1, CS_RUN_VERBOSE=1.  See tests/README.md.
 set -euo pipefail
 
 CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +31,79 @@ CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$CS_SOURCE_DIR/tests/lib/odbcini.sh"
 
 CS_CTEST_PGID=""
+CS_RUN_LOG=""
+CS_RUN_CTEST_RAN=0
+CS_RUN_START=$SECONDS
+
+# A summary line on the terminal (fd 3), and in the log.
+cs_run_say() {
+  printf 'run.sh: %s\n' "$*"
+  [[ -n "$CS_RUN_LOG" ]] && printf 'run.sh: %s\n' "$*" >&3
+  return 0
+}
+
+# From here on stdout and stderr go to <build>/tests/run.log (and, with
+# CS_RUN_VERBOSE=1, to the terminal too); fd 3 and 4 keep the terminal.
+cs_run_log_start() {
+  local build="$1"
+  mkdir -p "$build/tests"
+  CS_RUN_LOG="$build/tests/run.log"
+  : >"$CS_RUN_LOG"
+  exec 3>&1 4>&2
+  if [[ "${CS_RUN_VERBOSE:-0}" == 1 ]]; then
+    exec > >(tee -a "$CS_RUN_LOG") 2>&1
+  else
+    exec >>"$CS_RUN_LOG" 2>&1
+  fi
+  cs_run_say "full log: $CS_RUN_LOG"
+}
+
+# Runs one step quietly: "run.sh: <what> ... ok (Ns)" or "FAILED".
+cs_run_step() {
+  local what="$1" t0=$SECONDS rc=0
+  shift
+  cs_log "$what"
+  "$@" || rc=$?
+  if [[ "$rc" == 0 ]]; then
+    cs_run_say "$what: ok ($((SECONDS - t0))s)"
+  else
+    cs_run_say "$what: FAILED (exit status $rc)"
+  fi
+  return "$rc"
+}
+
+# The end of the summary: the totals, or what failed and the output of
+# each failed test (its last 40 lines in the log), then the log's name.
+cs_run_summary() {
+  local rc="$1" t failed
+  [[ -n "$CS_RUN_LOG" ]] || return 0
+  exec 1>&3 2>&4
+  if [[ "$CS_RUN_CTEST_RAN" == 1 ]]; then
+    grep -E '^[0-9]+% tests passed|^Total Test time' "$CS_RUN_LOG" | sed 's/^/run.sh: /' || true
+    failed=$(sed -n '/^The following tests FAILED:/,$ s/^[[:space:]]*[0-9]* - \([^ ]*\) .*/\1/p' "$CS_RUN_LOG")
+    if [[ "$rc" != 0 && -z "$failed" ]]; then
+      printf 'run.sh: the end of the log:\n'
+      tail -n 40 "$CS_RUN_LOG" | sed 's/^/   /'
+    fi
+    for t in $failed; do
+      printf 'run.sh: ---- %s, the end of its output:\n' "$t"
+      awk -v t="$t" '$0 ~ "Test +#[0-9]+: " t " " {on = 1; n = 0; delete buf}
+                     on && /^ *Start +[0-9]+: / {on = 0}
+                     on && /^[0-9]+\/[0-9]+ Test +#/ && $0 !~ "Test +#[0-9]+: " t " " {on = 0}
+                     on {buf[n++ % 40] = $0}
+                     END {for (i = (n > 40 ? n - 40 : 0); i < n; i++) print "   " buf[i % 40]}' "$CS_RUN_LOG"
+    done
+  elif [[ "$rc" != 0 ]]; then
+    printf 'run.sh: the end of the log:\n'
+    tail -n 40 "$CS_RUN_LOG" | sed 's/^/   /'
+  fi
+  if [[ "$rc" == 0 ]]; then
+    printf 'run.sh: OK after %ss; full log: %s\n' "$((SECONDS - CS_RUN_START))" "$CS_RUN_LOG"
+  else
+    printf 'run.sh: FAILED (exit status %s) after %ss; full log: %s\n' "$rc" \
+      "$((SECONDS - CS_RUN_START))" "$CS_RUN_LOG"
+  fi
+}
 
 # Ends ctest and the tests it runs: TERM to its process group, then KILL.
 cs_run_stop_ctest() {
@@ -48,6 +126,7 @@ cs_run_cleanup() {
   cs_run_stop_ctest
   cs_pg_stop || true
   cs_maria_stop || true
+  cs_run_summary "$rc"
   return "$rc"
 }
 
@@ -80,7 +159,7 @@ cs_run_build() {
   # Word-split on purpose: CS_CMAKE_ARGS holds several -D arguments.
   read -ra cmake_args <<<"${CS_CMAKE_ARGS:-}"
   cs_log "configure $build ${cmake_args[*]}"
-  cmake -S "$CS_SOURCE_DIR" -B "$build" "${cmake_args[@]}"
+  cmake -S "$CS_SOURCE_DIR" -B "$build" "${cmake_args[@]}" || return
   cs_log "build"
   cmake --build "$build" -j "$(nproc)"
 }
@@ -96,19 +175,19 @@ main() {
   unset PGHOST PGHOSTADDR PGPORT PGUSER PGPASSWORD PGPASSFILE PGDATABASE \
         PGSERVICE PGSERVICEFILE PGSSLMODE PGOPTIONS PGCONNECT_TIMEOUT
 
-  if [[ "${CS_SKIP_DEPS:-0}" != 1 ]]; then
-    "$CS_SOURCE_DIR/tests/deps.sh"
-  fi
-
   build="${CS_BUILD_DIR:-$CS_SOURCE_DIR/build}"
   mkdir -p "$build"
   build=$(cd "$build" && pwd)
-  cs_run_build "$build"
-
   trap cs_run_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
   trap 'exit 129' HUP
+  cs_run_log_start "$build"
+
+  if [[ "${CS_SKIP_DEPS:-0}" != 1 ]]; then
+    cs_run_step "packages (tests/deps.sh)" "$CS_SOURCE_DIR/tests/deps.sh"
+  fi
+  cs_run_step "build ($build)" cs_run_build "$build"
 
   cs_log "start PostgreSQL"
   cs_pg_start
@@ -120,14 +199,19 @@ main() {
   cs_log "PostgreSQL 127.0.0.1:$CS_PG_PORT (socket $CS_PG_SOCKDIR); ODBCSYSINI=$ODBCSYSINI"
   cs_log "MariaDB 127.0.0.1:$CS_MARIA_PORT (socket $CS_MARIA_SOCKET)"
 
+  cs_run_say "servers: PostgreSQL 127.0.0.1:$CS_PG_PORT, MariaDB 127.0.0.1:$CS_MARIA_PORT"
+
   cd "$build"
   if [[ "$shell" == 1 ]]; then
+    exec 1>&3 2>&4
     cs_log "shell with the test environment; exit it to stop the servers"
     "${SHELL:-bash}" -i || true
     return 0
   fi
 
   cs_log "ctest $*"
+  cs_run_say "ctest $*: $(ctest -N "$@" 2>/dev/null | sed -n 's/^Total Tests: //p') tests (follow them: tail -f $CS_RUN_LOG)"
+  CS_RUN_CTEST_RAN=1
   cs_run_ctest --output-on-failure --no-tests=error --timeout 600 "$@" || rc=$?
   cs_log "ctest exit status $rc after $((SECONDS - start))s"
   return "$rc"
