@@ -36,6 +36,12 @@
  *                     answers its own DSN there, as the ODBC reference
  *                     defines the field (SQLGetInfo's SQL_DATA_SOURCE_NAME),
  *                     so only the return code is compared.
+ *   out_string_app_keys the target's completed connection string depends
+ *                     on whether it was given a DSN of its own: MariaDB
+ *                     echoes its input, SQLite fills its defaults from its
+ *                     DSN; through credshim (TargetDriver) it gets the
+ *                     DSN's keys instead.  Only the keys the application
+ *                     wrote are compared in it.
  *
  * Exit status: 0 when the script ran to the end
  * (failed calls are part of the transcript), 2 when the connection could
@@ -47,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sql.h>
 #include <sqlext.h>
@@ -69,6 +76,7 @@ static SQLHENV g_env;
 static SQLHDBC g_dbc;
 static int g_shallow_ird_copy;	/* CS_DIFFTEST_QUIRKS: shallow_ird_copy */
 static int g_server_name_not_dsn;	/* CS_DIFFTEST_QUIRKS: server_name_not_dsn */
+static int g_out_string_app_keys;	/* CS_DIFFTEST_QUIRKS: out_string_app_keys */
 
 /* ---- printing ---------------------------------------------------------- */
 
@@ -781,6 +789,111 @@ static void dump_result(SQLHSTMT s, int maxcols, int maxrows)
 	chk("SQLFreeStmt(SQL_CLOSE)", SQLFreeStmt(s, SQL_CLOSE), SQL_HANDLE_STMT, s);
 }
 
+/*
+ * A connection string in the current mode in a buffer of cap characters,
+ * NUL-padded, with text after the NUL that must never be read: an
+ * application that passes its buffer size as the length.
+ */
+static SQLPOINTER tin_padded(const char *s, const char *junk, size_t cap)
+{
+	static SQLWCHAR w[TB_CHARS];
+	static SQLCHAR a[TB_CHARS];
+	size_t n = strlen(s);
+
+	memset(a, 0, sizeof(a));
+	memset(w, 0, sizeof(w));
+	if (cap > TB_CHARS || n + 1 + strlen(junk) >= cap)
+		return NULL;
+	if (!g_wide) {
+		memcpy(a, s, n);
+		memcpy(a + n + 1, junk, strlen(junk));
+		return a;
+	}
+	n = u16_from(s, w, TB_CHARS);
+	u16_from(junk, w + n + 1, TB_CHARS - n - 1);
+	return w;
+}
+
+/* Whether a key of an output connection string names the DSN or driver
+ * connected to, or is credshim's own: the part that legitimately differs
+ * between the target's DSN and credshim's DSN in front of it. */
+static int out_key_own(const char *k, size_t n)
+{
+	static const char *const own[] = { "DSN", "DRIVER", "Description" };
+	static const char *const prefix[] = { "Target", "Pam", "Shim" };
+	size_t i;
+
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strlen(own[i]) == n && strncasecmp(own[i], k, n) == 0)
+			return 1;
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (n > strlen(prefix[i]) && strncasecmp(prefix[i], k, strlen(prefix[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether key k (n bytes) is one of the keys of the connection string
+ * app (ASCII case-insensitive). */
+static int out_key_in(const char *k, size_t n, const char *app)
+{
+	const char *p;
+
+	for (p = app; *p; p++)
+		if ((p == app || p[-1] == ';') && strncasecmp(p, k, n) == 0 && p[n] == '=')
+			return 1;
+	return 0;
+}
+
+/*
+ * Prints an output connection string without its DSN/DRIVER and credshim
+ * keys, every other byte as the driver returned it: through credshim it
+ * must be the target's own completed string.  With the quirk
+ * out_string_app_keys only the keys of app are printed.
+ */
+static void say_out_string(const char *what, const struct tb *b, const char *app)
+{
+	char u[TB_CHARS * 4], kept[TB_CHARS * 4], *p, *seg;
+	size_t n = 0, k = 0;
+
+	if (g_wide) {
+		size_t i, len = wlen(b->u.w);
+
+		for (i = 0; i < len && n + 1 < sizeof(u); i++)
+			u[n++] = b->u.w[i] < 0x80 ? (char)b->u.w[i] : '?';
+		u[n] = 0;
+	} else {
+		snprintf(u, sizeof(u), "%s", (const char *)b->u.a);
+	}
+	for (p = u; *p; p = seg) {
+		const char *eq = strchr(p, '=');
+		int brace = eq && eq[1] == '{';
+
+		seg = p;
+		if (brace) {	/* to the closing brace not doubled */
+			for (seg = (char *)eq + 2; *seg && !(seg[0] == '}' && seg[1] != '}'); seg += seg[0] == '}' ? 2 : 1)
+				;
+			if (*seg)
+				seg++;
+		}
+		seg += strcspn(seg, ";");
+		if (*seg)
+			seg++;
+		if (eq && eq < seg && out_key_own(p, (size_t)(eq - p)))
+			continue;
+		if (g_out_string_app_keys && (!eq || eq > seg || !out_key_in(p, (size_t)(eq - p), app)))
+			continue;
+		memcpy(kept + k, p, (size_t)(seg - p));
+		k += (size_t)(seg - p);
+	}
+	/* What follows a kept segment may have been left out: its ';' then
+	 * ends the string only in one of the two runs. */
+	if (g_out_string_app_keys && k > 0 && kept[k - 1] == ';')
+		k--;
+	printf("%s%s: ", what, g_out_string_app_keys ? " (the application's keys only)" : "");
+	put_bytes(kept, k);
+	putchar('\n');
+}
+
 /* ---- the script ------------------------------------------------------- */
 
 static void step_env(void)
@@ -845,14 +958,10 @@ static int step_connect(void)
 	tb_clear(&out);
 	rc = g_wide ? SQLDriverConnectW(g_dbc, NULL, tin(conn), SQL_NTS, out.u.w, 1024, &outlen, SQL_DRIVER_NOPROMPT)
 		    : SQLDriverConnect(g_dbc, NULL, tin(conn), SQL_NTS, out.u.a, 1024, &outlen, SQL_DRIVER_NOPROMPT);
-	/*
-	 * The output connection string is not printed: it names the DSN
-	 * connected to, and credshim by design returns the application's
-	 * own keys (without the password) where the target driver returns
-	 * its completed string.  Only that there is one is compared.
-	 */
-	say("SQLDriverConnect(DSN=...) -> %s output string: %s", rcname(rc),
-	    SQL_SUCCEEDED(rc) && outlen > 0 ? "non-empty" : "none");
+	say("SQLDriverConnect(DSN=...) -> %s", rcname(rc));
+	/* The target's completed string, as credshim must pass it on. */
+	if (SQL_SUCCEEDED(rc))
+		say_out_string("  output string, DSN/DRIVER and credshim's keys left out", &out, conn);
 	diags(SQL_HANDLE_DBC, g_dbc);
 	if (!SQL_SUCCEEDED(rc)) {
 		say("connect failed");
@@ -1980,6 +2089,63 @@ static void step_misc(void)
 	chk("SQLFreeStmt(SQL_DROP)", SQLFreeStmt(s, SQL_DROP), 0, NULL);
 }
 
+/*
+ * The connection string as applications write it: a buffer size as its
+ * length, text after the NUL, a key no driver knows given twice (the
+ * target applies its own rule to repeats); the output string the target
+ * completes; SQLBindParam, which some targets lack (the driver manager
+ * maps it to SQLBindParameter for them); statement texts with explicit
+ * lengths past their NUL.
+ */
+static void step_connstr(void)
+{
+	char conn[512];
+	struct tb out;
+	SQLSMALLINT outlen = -999;
+	SQLHDBC dbc = SQL_NULL_HDBC;
+	SQLHSTMT s;
+	SQLINTEGER v = 7;
+	SQLLEN ind = 0;
+	SQLPOINTER in;
+	SQLRETURN rc;
+
+	say("== connection strings");
+	chk("SQLAllocHandle(DBC) for a second connection", SQLAllocHandle(SQL_HANDLE_DBC, g_env, &dbc),
+	    SQL_HANDLE_ENV, g_env);
+	snprintf(conn, sizeof(conn), "DSN=%s;CsDiffKey=1;csdiffkey={2}", g_dsn);
+	in = tin_padded(conn, "DSN=nowhere;X={", 400);
+	tb_clear(&out);
+	rc = g_wide ? SQLDriverConnectW(dbc, NULL, in, 400, out.u.w, 2048, &outlen, SQL_DRIVER_NOPROMPT)
+		    : SQLDriverConnect(dbc, NULL, in, 400, out.u.a, 2048, &outlen, SQL_DRIVER_NOPROMPT);
+	say("SQLDriverConnect(DSN=...;CsDiffKey=1;csdiffkey={2}, length = buffer size 400) -> %s", rcname(rc));
+	diags(SQL_HANDLE_DBC, dbc);
+	if (SQL_SUCCEEDED(rc)) {
+		say_out_string("  output string, DSN/DRIVER and credshim's keys left out", &out, conn);
+		chk("SQLDisconnect (second connection)", SQLDisconnect(dbc), SQL_HANDLE_DBC, dbc);
+	}
+	chk("SQLFreeHandle(DBC) (second connection)", SQLFreeHandle(SQL_HANDLE_DBC, dbc), 0, NULL);
+
+	s = new_stmt();
+	rc = SQLBindParam(s, 1, SQL_C_LONG, SQL_INTEGER, 10, 0, &v, &ind);
+	chk("SQLBindParam(1, SQL_C_LONG, SQL_INTEGER)", rc, SQL_HANDLE_STMT, s);
+	if (SQL_SUCCEEDED(rc) && SQL_SUCCEEDED(exec_show(s, "SELECT ?")))
+		dump_result(s, 1, 2);
+	free_stmt(s);
+
+	s = new_stmt();
+	in = tin_padded("SELECT 42", "garbage after the NUL", 300);
+	rc = g_wide ? SQLExecDirectW(s, in, 300) : SQLExecDirect(s, in, 300);
+	chk("SQLExecDirect(SELECT 42, length = buffer size 300)", rc, SQL_HANDLE_STMT, s);
+	if (SQL_SUCCEEDED(rc))
+		dump_result(s, 1, 2);
+	in = tin_padded("SELECT 43", "garbage after the NUL", 300);
+	rc = g_wide ? SQLPrepareW(s, in, 300) : SQLPrepare(s, in, 300);
+	chk("SQLPrepare(SELECT 43, length = buffer size 300)", rc, SQL_HANDLE_STMT, s);
+	if (SQL_SUCCEEDED(rc) && SQL_SUCCEEDED(chk("SQLExecute", SQLExecute(s), SQL_HANDLE_STMT, s)))
+		dump_result(s, 1, 2);
+	free_stmt(s);
+}
+
 static void step_drop(void)
 {
 	char sql[512];
@@ -2024,6 +2190,7 @@ int main(int argc, char **argv)
 	quirks = getenv("CS_DIFFTEST_QUIRKS");
 	g_shallow_ird_copy = quirks && strstr(quirks, "shallow_ird_copy") != NULL;
 	g_server_name_not_dsn = quirks && strstr(quirks, "server_name_not_dsn") != NULL;
+	g_out_string_app_keys = quirks && strstr(quirks, "out_string_app_keys") != NULL;
 	say("difftest %s, table %s", argv[2], g_table);
 
 	step_env();
@@ -2043,6 +2210,7 @@ int main(int argc, char **argv)
 	step_errors();
 	step_transactions();
 	step_misc();
+	step_connstr();
 	step_drop();
 	step_end();
 	say("end of script");
