@@ -23,6 +23,7 @@ struct cs_auth_cfg;
 
 struct cs_auth {
 	int on;
+	char id[CS_PAM_ID_MAX];          /* the checkout's request id */
 	char account[CS_PAM_FIELD_MAX];
 	char passwd[CS_PAM_FIELD_MAX];  /* secret */
 	struct cs_checkout *co;          /* reference held */
