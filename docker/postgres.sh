@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The PostgreSQL of docker/compose.yaml, from Debian's packages (the
 # Dockerfile's "postgres" stage): what the demo needs of the official
 # image, nothing more.  Runs as the OS user postgres.
