@@ -61,15 +61,19 @@ _rng = secrets.SystemRandom()
 _tls = threading.local()       # per-connection info for the handler thread
 
 
-def gen_password(length=24):
-    """Random password with letters, digits and every char of HOSTILE."""
+def gen_password(length=24, edge_blanks=True):
+    """Random password with letters, digits and every char of HOSTILE.
+
+    edge_blanks=False: never a blank first or last (see MariaDb)."""
     chars = list(HOSTILE)
     pool = ALNUM + HOSTILE
     chars += [_rng.choice(ALNUM) for _ in range(4)]   # at least some alnum
     while len(chars) < length:
         chars.append(_rng.choice(pool))
-    _rng.shuffle(chars)
-    return "".join(chars)
+    while True:
+        _rng.shuffle(chars)
+        if edge_blanks or (chars[0] != " " and chars[-1] != " "):
+            return "".join(chars)
 
 
 def scram_verifier(password, iterations=4096):
@@ -138,6 +142,7 @@ class Pg:
     """Sets role passwords on PostgreSQL through psql subprocesses."""
 
     name = "PostgreSQL"
+    edge_blanks = True
 
     def __init__(self, host, port, admin, database, psql="psql", plaintext=False,
                  timeout=15.0, log=None):
@@ -198,6 +203,10 @@ class MariaDb:
     'name'@'host'.  The admin logs in over the server's unix socket."""
 
     name = "MariaDB"
+    # MariaDB Connector/ODBC 3.1 strips blanks at both ends of a PWD value,
+    # braces or not, so such a password cannot log in through it (directly
+    # either): the mock's password policy leaves them out here.
+    edge_blanks = False
 
     def __init__(self, socket_path, admin, client="mariadb", plaintext=False,
                  timeout=15.0, log=None):
@@ -260,6 +269,7 @@ class Pam:
                  expose_passwords=False):
         self.lock = threading.Lock()
         self.pg = pg
+        self.edge_blanks = getattr(pg, "edge_blanks", True)
         self.minute_seconds = minute_seconds
         self.grace = grace
         self.strict_fields = strict_fields
@@ -369,7 +379,7 @@ class Pam:
             self.busy.add(account)
             rid = str(self.next_id)
             self.next_id += 1
-        password = gen_password()
+        password = gen_password(edge_blanks=self.edge_blanks)
         if self.pg is not None:
             err = self.pg.set_password(account, password)
             if err:
@@ -394,7 +404,7 @@ class Pam:
         """co was already removed from outstanding: rotate and free its account."""
         err = None
         if self.pg is not None:
-            err = self.pg.set_password(co.account, gen_password(32))
+            err = self.pg.set_password(co.account, gen_password(32, self.edge_blanks))
             if err:
                 self.log.log("rotate FAILED account=%s: %s" % (printable(co.account), err))
         with self.lock:
@@ -458,7 +468,7 @@ class Pam:
                 if a in seen:
                     continue
                 seen.add(a)
-                err = self.pg.set_password(a, gen_password(32))
+                err = self.pg.set_password(a, gen_password(32, self.edge_blanks))
                 if err:
                     errs.append("%s: %s" % (a, err))
         return errs
