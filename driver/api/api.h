@@ -17,7 +17,7 @@
 
 #define CS_FWD(name, api, kind, params, args)
 #define CS_FWDW CS_FWD
-#define CS_HAND(name, api, w)
+#define CS_HAND(name, api, w, params)
 /*
  * cs_x_X(o, wide, <the function's arguments, target handle first>):
  * called when the target lacks the variant the application called (wide

@@ -28,7 +28,7 @@
 #define CS_FAST(o, kind) \
 	(__builtin_expect(!(o)->diag.dirty, 1) && (!CS_MAY_BE_CLOSED_##kind || (o)->drv))
 #define CS_COLD __attribute__((noinline, cold))
-#define CS_HAND(name, api, w)
+#define CS_HAND(name, api, w, params)
 
 #define CS_TCHAR SQLCHAR
 #define CS_FWD(name, api, kind, params, args)                                   \

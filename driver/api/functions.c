@@ -16,7 +16,7 @@ static const SQLUSMALLINT cs_api_ids[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) api,
 #define CS_FWDW CS_FWD
 #define CS_PAIR CS_FWD
-#define CS_HAND(name, api, w) api,
+#define CS_HAND(name, api, w, params) api,
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW

@@ -36,7 +36,7 @@ enum cs_fn {
 #define CS_FWD(name, api, kind, params, args) CS_FN_##name,
 #define CS_FWDW(name, api, kind, params, args) CS_FN_##name,
 #define CS_PAIR(name, api, kind, params, args) CS_FN_##name,
-#define CS_HAND(name, api, w) CS_FN_##name,
+#define CS_HAND(name, api, w, params) CS_FN_##name,
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW

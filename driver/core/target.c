@@ -32,7 +32,7 @@ static const char *const cs_fn_names[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) #name,
 #define CS_FWDW CS_FWD
 #define CS_PAIR CS_FWD
-#define CS_HAND(name, api, w) #name,
+#define CS_HAND(name, api, w, params) #name,
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
@@ -44,7 +44,7 @@ static const unsigned char cs_fn_has_w[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) 0,
 #define CS_FWDW(name, api, kind, params, args) 1,
 #define CS_PAIR(name, api, kind, params, args) 1,
-#define CS_HAND(name, api, w) w,
+#define CS_HAND(name, api, w, params) w,
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_FWDW
