@@ -63,6 +63,10 @@ cl_stop_maria_mock() {
 
 cl_cleanup() {
   local rc=$?
+  # A test's own things to stop first, when it defines cl_test_cleanup.
+  if [[ "$(type -t cl_test_cleanup)" == function ]]; then
+    cl_test_cleanup || true
+  fi
   cl_stop_maria_mock
   if [[ "$rc" != 0 && -n "$PAM_DIR" && -s "$PAM_DIR/maria-mock.log" ]]; then
     printf -- '---- tail of the MariaDB mock log\n'

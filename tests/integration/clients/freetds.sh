@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# integration.clients.freetds: FreeTDS (tdsodbc) as credshim's target in
+# PAM mode.  No SQL Server runs here, so what can be tested is:
+#   - credshim loads libtdsodbc.so and passes its keys through: Server and
+#     Port reach a listener of this test, TDS_Version decides what FreeTDS
+#     sends it first (7.4: a PRELOGIN packet, type 0x12; 5.0: a LOGIN
+#     packet, type 0x02);
+#   - a login the "server" refuses (it closes the connection) and a server
+#     that is not there come back with FreeTDS's own SQLSTATE and message,
+#     exactly as isql shows them without credshim;
+#   - credshim checked the credential out and in again each time.
+# FREETDSCONF points at an empty file: nothing of /etc/freetds is read.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cl_setup
+printf '\n[FreeTDS]\nDescription=FreeTDS (tdsodbc)\nDriver=%s/libtdsodbc.so\n' \
+  "$CS_ODBC_DRIVER_DIR" >>"$ODBCSYSINI/$ODBCINSTINI"
+: >"$PAM_DIR/freetds.conf"
+export FREETDSCONF="$PAM_DIR/freetds.conf" HOME="$PAM_DIR"
+
+# A "server" that records the type of the first packet of each connection
+# and closes it: every login fails.
+"$PAM_PY" - "$PAM_DIR/tds-port" "$PAM_DIR/tds-packets" <<'PYEOF' &
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+s.settimeout(120)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+import os
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    try:
+        c, _ = s.accept()
+    except (socket.timeout, OSError):
+        break
+    c.settimeout(10)
+    try:
+        b = c.recv(8)
+    except OSError:
+        b = b""
+    with open(sys.argv[2], "a") as f:
+        f.write("0x%02x\n" % b[0] if b else "none\n")
+    c.close()
+PYEOF
+tds_pid=$!
+cl_test_cleanup() { kill "$tds_pid" 2>/dev/null || true; wait "$tds_pid" 2>/dev/null || true; }
+for ((i = 0; i < 100; i++)); do
+  [[ -s "$PAM_DIR/tds-port" ]] && break
+  sleep 0.05
+done
+tds_port=$(tr -dc 0-9 <"$PAM_DIR/tds-port")
+[[ -n "$tds_port" ]] || cs_die "the fake TDS server did not start"
+# A port nothing listens on: bound, never listened, closed again.
+closed_port=$("$PAM_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+pam="PamUrl=$MOCKPAM_URL;PamCAFile={$MOCKPAM_CA};PamRunHost=pg1;PamTokenFile={$PAM_TOKEN_FILE}"
+
+# tds_case NAME PORT TDS_VERSION EXPECTED-FIRST-PACKET
+tds_case() {
+  local name="$1" port="$2" ver="$3" want="$4" keys direct via rc1=0 rc2=0 co ci after n0 n1
+  keys="Server=127.0.0.1;Port=$port;TDS_Version=$ver;ClientCharset=UTF-8"
+  direct="$PAM_DIR/tds-$name.direct" via="$PAM_DIR/tds-$name.credshim"
+  read -r co ci <<<"$(cl_counts pg)"
+  n0=$(wc -l <"$PAM_DIR/tds-packets" 2>/dev/null || echo 0)
+  printf 'SELECT 1\n' | cs_client 60 isql -b -v -k "DRIVER={FreeTDS};$keys;UID=cs_app1;PWD=x" \
+    >"$direct" 2>&1 || rc1=$?
+  printf 'SELECT 1\n' | cs_client 60 isql -b -v -k "DRIVER={credshim};TargetDriver={FreeTDS};$keys;$pam" \
+    >"$via" 2>&1 || rc2=$?
+  n1=$(wc -l <"$PAM_DIR/tds-packets" 2>/dev/null || echo 0)
+  if [[ "$rc1" != 0 && "$rc2" != 0 ]] && grep -qF '[FreeTDS]' "$via" && cmp -s "$direct" "$via"; then
+    pam_pass "$name: credshim shows FreeTDS's own error, as without it: $(head -n 1 "$via")"
+  else
+    pam_fail "$name: exit $rc1 direct, $rc2 through credshim; diff:"
+    diff -u "$direct" "$via" | sed 's/^/    /' | head -n 20 || true
+    sed 's/^/    credshim: /' "$via" | head -n 10
+  fi
+  if [[ -n "$want" ]]; then
+    if [[ "$((n1 - n0))" -ge 2 ]] && [[ "$(sed -n "$((n1))p" "$PAM_DIR/tds-packets")" == "$want" ]] &&
+       [[ "$(sed -n "$((n0 + 1))p" "$PAM_DIR/tds-packets")" == "$want" ]]; then
+      pam_pass "$name: Server, Port and TDS_Version=$ver reached FreeTDS: its first packet was $want, directly and through credshim"
+    else
+      pam_fail "$name: the fake server saw $((n1 - n0)) connection(s), first packets: $(sed -n "$((n0 + 1)),\$p" "$PAM_DIR/tds-packets" | tr '\n' ' ') (want $want)"
+    fi
+  fi
+  after=$(cl_counts pg)
+  pam_check "$name: the credential was checked out and in again (mock before '$co $ci', after '$after')" \
+    test "$after" = "$((co + 1)) $((ci + 1))"
+}
+
+tds_case "refused login, TDS 7.4" "$tds_port" 7.4 0x12
+tds_case "refused login, TDS 5.0" "$tds_port" 5.0 0x02
+tds_case "no server" "$closed_port" 7.4 ""
+pam_finish
