@@ -31,6 +31,7 @@ struct cs_auth_cfg {
 	int share;
 	char token[CS_TOKEN_MAX];
 	char reason[512];
+	char token_src[1024];  /* where the token came from, for messages */
 };
 
 static void cs_auth_cfg_wipe(struct cs_auth_cfg *c)
@@ -210,6 +211,14 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 	rc = cs_cfg_token(d, cfg, c->token, sizeof(c->token));
 	if (rc != SQL_SUCCESS)
 		return rc;
+	if (cs_cfg_str(cfg, CS_K_PAMTOKENFILE))
+		snprintf(c->token_src, sizeof(c->token_src), "PamTokenFile %s",
+			 cs_cfg_str(cfg, CS_K_PAMTOKENFILE));
+	else if (cs_cfg_str(cfg, CS_K_PAMTOKENENV))
+		snprintf(c->token_src, sizeof(c->token_src), "PamTokenEnv %s",
+			 cs_cfg_str(cfg, CS_K_PAMTOKENENV));
+	else
+		snprintf(c->token_src, sizeof(c->token_src), "PamToken");
 	p->token = c->token;
 	p->reason = cs_cfg_str(cfg, CS_K_PAMREASON);
 	if (!p->reason) {
@@ -231,10 +240,14 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 	return SQL_SUCCESS;
 }
 
-static SQLRETURN cs_co_error(struct cs_dbc *d, const struct cs_pam_err *err)
+/* A refused token (28000) names where it came from, never the token. */
+static SQLRETURN cs_co_error(struct cs_dbc *d, const struct cs_pam_err *err,
+			     const struct cs_auth_cfg *c)
 {
-	return cs_diag_add(&d->h, err->state, "%s: %s", d->dsn,
-			   strncmp(err->msg, "[credshim] ", 11) == 0 ? err->msg + 11 : err->msg);
+	return cs_diag_add(&d->h, err->state, "%s: %s%s%s", d->dsn,
+			   strncmp(err->msg, "[credshim] ", 11) == 0 ? err->msg + 11 : err->msg,
+			   err->state == CS_S28000 ? "; the API token came from " : "",
+			   err->state == CS_S28000 ? c->token_src : "");
 }
 
 /*
@@ -271,7 +284,7 @@ static SQLRETURN cs_co_acquire(struct cs_dbc *d, const struct cs_auth_cfg *c, in
 		if (err.state != CS_SHYT00)
 			cs_log(CS_LOG_ERROR, "%s: checkout for runHost %s failed: %s", d->dsn,
 			       c->pam.run_host, err.msg);
-		return cs_co_error(d, &err);
+		return cs_co_error(d, &err, c);
 	}
 	if (*joined)
 		cs_log(CS_LOG_INFO, "%s: sharing checkout %s for runHost %s", d->dsn, cred->id,
