@@ -45,7 +45,8 @@ enum cs_fn {
 	CS_FN__COUNT
 };
 
-/* A loaded target driver library; lives while refs > 0. */
+/* A loaded target driver library: loaded once, kept for the life of the
+ * process (target.c); refs counts the handles using it. */
 struct cs_driver {
 	void *a[CS_FN__COUNT];        /* ANSI (or only) entry points, or NULL */
 	void *w[CS_FN__COUNT];        /* W entry points, or NULL */

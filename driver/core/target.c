@@ -2,11 +2,16 @@
 /*
  * target.c - the process-wide registry of loaded target drivers.
  *
- * Each library is dlopen'ed once (RTLD_NOW | RTLD_LOCAL) and stays loaded
- * while a handle uses it.  Every entry point is taken with dlsym and then
- * checked with dladdr to live in the library itself: a target linked
- * against the driver manager would otherwise hand back the manager's own
- * SQL* functions, and calling those with a driver handle crashes.
+ * Each library is dlopen'ed once (RTLD_NOW | RTLD_LOCAL) and then stays
+ * loaded for the life of the process, as credshim itself does (it is
+ * linked with -z nodelete): the driver manager unloads credshim when its
+ * last connection ends, and loading the target again at the next connect
+ * would cost more than the whole connect path otherwise does.  refs only
+ * counts the handles using a library.  Every entry point is taken with
+ * dlsym and then checked with dladdr to live in the library itself: a
+ * target linked against the driver manager would otherwise hand back the
+ * manager's own SQL* functions, and calling those with a driver handle
+ * crashes.
  */
 #include <dlfcn.h>
 #include <link.h>
@@ -145,23 +150,14 @@ void cs_target_ref(struct cs_driver *drv)
 	pthread_mutex_unlock(&cs_registry_lock);
 }
 
+/* The library stays loaded and registered when its last user goes (see
+ * the top of this file). */
 void cs_target_release(struct cs_driver *drv)
 {
-	struct cs_driver **pp;
-
 	if (!drv)
 		return;
 	pthread_mutex_lock(&cs_registry_lock);
-	if (--drv->refs == 0) {
-		for (pp = &cs_registry; *pp; pp = &(*pp)->next) {
-			if (*pp == drv) {
-				*pp = drv->next;
-				break;
-			}
-		}
-		dlclose(drv->dl);
-		free(drv);
-	}
+	drv->refs--;
 	pthread_mutex_unlock(&cs_registry_lock);
 }
 
