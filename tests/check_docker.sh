@@ -9,7 +9,8 @@
 #     reads tests/packages.txt: the build stage the uses "build", the stage
 #     "postgres" "pgserver", the image "runtime" and "demo" (the demo's two
 #     halves run in it), each stage after copying packages.txt and deps.sh
-#     in;
+#     in and after apt-get upgrade (deps.sh upgrades nothing, and the base
+#     image may be older than the archive);
 #   - the build stage makes the .deb with odbcinst/build-deb.sh and the
 #     image installs it;
 #   - compose.yaml has the services postgres, mockpam and client; mockpam
@@ -102,6 +103,8 @@ for spec in "build:build" "postgres:pgserver" "image:runtime demo"; do
   check "the $name stage copies tests/packages.txt and tests/deps.sh before running deps.sh" \
     copies_list_first "$text"
   check "the $name stage installs no package by name (only through deps.sh)" no_named_install "$text"
+  check "the $name stage upgrades the base image before tests/deps.sh (which upgrades nothing)" \
+    grep -qE '^[[:space:]]*RUN .*apt-get upgrade .*tests/deps\.sh' <<<"$text"
 done
 # deps.sh knows those uses and finds packages for them.
 for u in build pgserver runtime demo; do
