@@ -67,7 +67,8 @@ check "DESTDIR: nothing registered" bash -c "! grep -qs credshim '$etc/odbcinst.
 cs_log "cmake --install (ODBCSYSINI=$etc)"
 cmake --install "$build" | indent
 for f in "$lib" "$lib.0" "$prefix/share/credshim/credshim.driver.ini" \
-         "$prefix/share/credshim/credshim.dsn.ini" "$prefix/share/man/man7/credshim.7"; do
+         "$prefix/share/credshim/credshim.dsn.ini" "$prefix/share/man/man7/credshim.7" \
+         "$prefix"/share/doc/credshim/{README.md,LICENSE,CHANGELOG.md,pam-setup.md,cookbook.md,configuration.md,troubleshooting.md}; do
   check "installed ${f#"$work"/}" test -e "$f"
 done
 check "the template's Driver is the installed library" \

@@ -31,3 +31,8 @@ set_property(TEST demo.template APPEND PROPERTY LABELS demo)
 if(CS_VALGRIND)
   set_tests_properties(integration.messages demo.template PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 900)
 endif()
+
+# LICENSE (MIT), an SPDX line in every source file, the version defined
+# once (CMakeLists.txt) with a CHANGELOG.md section, never in SQLGetInfo.
+add_test(NAME docs.license COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/check_license.sh)
+set_tests_properties(docs.license PROPERTIES LABELS docs TIMEOUT 60)

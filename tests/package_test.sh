@@ -109,7 +109,9 @@ cs_log "build the package"
 deb=$("$CS_SOURCE_DIR/odbcinst/build-deb.sh" "$work/build" | tail -n 1)
 [[ -f "$deb" ]] || cs_die "no package built"
 cs_log "$deb"
-dpkg-deb -f "$deb" Package Depends | indent
+dpkg-deb -f "$deb" Package Version Depends | indent
+version=$(sed -n 's/^project(credshim VERSION \([0-9.]*\).*/\1/p' "$CS_SOURCE_DIR/CMakeLists.txt")
+if [[ "$(dpkg-deb -f "$deb" Version)" == "$version" ]]; then ok "Version $version (CMakeLists.txt)"; else bad "Version is not $version"; fi
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libcurl4 libcjson1 libodbcinst2 odbcinst; do
   if [[ ",$depends," =~ [,\ ]${d}[\ ,\(] ]]; then ok "Depends names $d"; else bad "Depends lacks $d: $depends"; fi
@@ -134,7 +136,8 @@ else
   bad "odbcinst entry does not point at the packaged library: $entry"
 fi
 for f in /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
-         /usr/share/man/man7/credshim.7; do
+         /usr/share/man/man7/credshim.7 \
+         /usr/share/doc/credshim/{README.md,LICENSE,CHANGELOG.md,pam-setup.md,cookbook.md,troubleshooting.md}; do
   if [[ -f "$f" ]]; then ok "installed $f"; else bad "missing $f"; fi
 done
 
@@ -156,6 +159,7 @@ if pkg_installed; then bad "package still installed"; else ok "package removed";
 if registered; then bad "odbcinst.ini still has credshim: $(odbcinst -q -d -n credshim | tr '\n' ' ')"; else ok "odbcinst.ini entry gone"; fi
 if [[ -n "$lib" ]] && compgen -G "${lib}*" >/dev/null; then bad "library left behind: $(echo "${lib}"*)"; else ok "library gone"; fi
 if [[ -e /usr/share/credshim ]]; then bad "/usr/share/credshim left behind"; else ok "templates gone"; fi
+if [[ -e /usr/share/doc/credshim/pam-setup.md ]]; then bad "documentation left behind"; else ok "documentation gone"; fi
 
 echo "$passed passed, $failed failed"
 [[ "$failed" == 0 ]]

@@ -210,7 +210,7 @@ main() {
   fi
 
   cs_log "ctest $*"
-  cs_run_say "ctest $*: $(ctest -N "$@" 2>/dev/null | sed -n 's/^Total Tests: //p') tests (follow them: tail -f $CS_RUN_LOG)"
+  cs_run_say "ctest${*:+ $*}: $(ctest -N "$@" 2>/dev/null | sed -n 's/^Total Tests: //p') tests (follow them: tail -f $CS_RUN_LOG)"
   CS_RUN_CTEST_RAN=1
   cs_run_ctest --output-on-failure --no-tests=error --timeout 600 "$@" || rc=$?
   cs_log "ctest exit status $rc after $((SECONDS - start))s"
