@@ -12,6 +12,10 @@
 
 #include "api/api.h"
 
+/* SQL_API_ALL_FUNCTIONS answers an array of this many SQLUSMALLINTs, one
+ * per ODBC 2 function number (the ODBC reference, SQLGetFunctions). */
+#define CS_ODBC2_FUNCTIONS_SIZE 100
+
 static const SQLUSMALLINT cs_api_ids[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) api,
 #define CS_FWDW CS_FWD
@@ -49,9 +53,9 @@ static void cs_functions_map(const struct cs_driver *drv, SQLUSMALLINT id, SQLUS
 			if (cs_api_ids[i] < SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * 16 && cs_fn_available(drv, i))
 				out[cs_api_ids[i] >> 4] |= (SQLUSMALLINT)(1u << (cs_api_ids[i] & 0xF));
 	} else if (id == SQL_API_ALL_FUNCTIONS) {
-		memset(out, 0, 100 * sizeof(*out));
+		memset(out, 0, CS_ODBC2_FUNCTIONS_SIZE * sizeof(*out));
 		for (i = 0; i < CS_FN__COUNT; i++)
-			if (cs_api_ids[i] < 100 && cs_fn_available(drv, i))
+			if (cs_api_ids[i] < CS_ODBC2_FUNCTIONS_SIZE && cs_fn_available(drv, i))
 				out[cs_api_ids[i]] = SQL_TRUE;
 	} else {
 		*out = cs_has_api(drv, id);
@@ -74,7 +78,7 @@ static void cs_functions_add_own(SQLUSMALLINT id, SQLUSMALLINT *out)
 
 		if (id == SQL_API_ODBC3_ALL_FUNCTIONS)
 			out[f >> 4] |= (SQLUSMALLINT)(1u << (f & 0xF));
-		else if (id == SQL_API_ALL_FUNCTIONS && f < 100)
+		else if (id == SQL_API_ALL_FUNCTIONS && f < CS_ODBC2_FUNCTIONS_SIZE)
 			out[f] = SQL_TRUE;
 		else if (id == f)
 			*out = SQL_TRUE;

@@ -38,7 +38,7 @@ static SQLRETURN cs_alloc_env(SQLHANDLE *out)
 
 	if (!e)
 		return SQL_ERROR;
-	pthread_mutex_init(&e->lock, NULL);
+	cs_mutex_init(&e->lock);
 	e->odbc_version = SQL_OV_ODBC3;
 	e->output_nts = SQL_TRUE;
 	e->cp_match = SQL_CP_STRICT_MATCH;
@@ -52,12 +52,12 @@ static SQLRETURN cs_alloc_dbc(struct cs_env *e, SQLHANDLE *out)
 
 	if (!d)
 		return cs_diag_add(&e->h, CS_SHY001, "out of memory");
-	pthread_mutex_init(&d->lock, NULL);
+	cs_mutex_init(&d->lock);
 	d->env = e;
-	pthread_mutex_lock(&e->lock);
+	cs_mutex_lock(&e->lock);
 	d->next_in_env = e->dbcs;
 	e->dbcs = d;
-	pthread_mutex_unlock(&e->lock);
+	cs_mutex_unlock(&e->lock);
 	*out = d;
 	return SQL_SUCCESS;
 }
@@ -81,10 +81,10 @@ static SQLRETURN cs_alloc_stmt(struct cs_dbc *d, SQLHANDLE *out)
 	s->h.target = th;
 	s->h.drv = d->h.drv;
 	s->dbc = d;
-	pthread_mutex_lock(&d->lock);
+	cs_mutex_lock(&d->lock);
 	s->next = d->stmts;
 	d->stmts = s;
-	pthread_mutex_unlock(&d->lock);
+	cs_mutex_unlock(&d->lock);
 	*out = s;
 	return rc;
 }
@@ -108,10 +108,10 @@ static SQLRETURN cs_alloc_desc(struct cs_dbc *d, SQLHANDLE *out)
 	ds->h.target = th;
 	ds->h.drv = d->h.drv;
 	ds->dbc = d;
-	pthread_mutex_lock(&d->lock);
+	cs_mutex_lock(&d->lock);
 	ds->next = d->descs;
 	d->descs = ds;
-	pthread_mutex_unlock(&d->lock);
+	cs_mutex_unlock(&d->lock);
 	*out = ds;
 	return rc;
 }
@@ -169,14 +169,14 @@ static SQLRETURN cs_free_stmt(struct cs_stmt *s)
 	rc = cs_target_free(s->h.drv, SQL_HANDLE_STMT, s->h.target);
 	if (rc == SQL_ERROR)
 		return rc;
-	pthread_mutex_lock(&d->lock);
+	cs_mutex_lock(&d->lock);
 	for (pp = &d->stmts; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&d->lock);
+	cs_mutex_unlock(&d->lock);
 	cs_stmt_destroy(s);
 	return SQL_SUCCESS;
 }
@@ -205,7 +205,7 @@ static SQLRETURN cs_free_desc(struct cs_desc *ds)
 	rc = cs_target_free(ds->h.drv, SQL_HANDLE_DESC, ds->h.target);
 	if (rc == SQL_ERROR)
 		return rc;
-	pthread_mutex_lock(&d->lock);
+	cs_mutex_lock(&d->lock);
 	for (pp = &d->descs; *pp; pp = &(*pp)->next) {
 		if (*pp == ds) {
 			*pp = ds->next;
@@ -213,7 +213,7 @@ static SQLRETURN cs_free_desc(struct cs_desc *ds)
 		}
 	}
 	cs_forget_desc(d, ds);
-	pthread_mutex_unlock(&d->lock);
+	cs_mutex_unlock(&d->lock);
 	cs_desc_destroy(ds);
 	return SQL_SUCCESS;
 }
@@ -229,15 +229,15 @@ static SQLRETURN cs_free_dbc(struct cs_dbc *d)
 
 	cs_connect_end(d);
 	cs_dbc_forget_attrs(d);
-	pthread_mutex_lock(&e->lock);
+	cs_mutex_lock(&e->lock);
 	for (pp = &e->dbcs; *pp; pp = &(*pp)->next_in_env) {
 		if (*pp == d) {
 			*pp = d->next_in_env;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&e->lock);
-	pthread_mutex_destroy(&d->lock);
+	cs_mutex_unlock(&e->lock);
+	cs_mutex_destroy(&d->lock);
 	cs_handle_release(&d->h);
 	return SQL_SUCCESS;
 }
@@ -247,14 +247,14 @@ static SQLRETURN cs_free_env(struct cs_env *e)
 	for (;;) {
 		struct cs_dbc *d;
 
-		pthread_mutex_lock(&e->lock);
+		cs_mutex_lock(&e->lock);
 		d = e->dbcs;
-		pthread_mutex_unlock(&e->lock);
+		cs_mutex_unlock(&e->lock);
 		if (!d)
 			break;
 		cs_free_dbc(d);
 	}
-	pthread_mutex_destroy(&e->lock);
+	cs_mutex_destroy(&e->lock);
 	cs_handle_release(&e->h);
 	return SQL_SUCCESS;
 }
@@ -310,16 +310,46 @@ CS_EXPORT SQLRETURN SQL_API SQLFreeStmt(SQLHSTMT hstmt, SQLUSMALLINT option)
 	return ((cs_pf_SQLFreeStmt)o->drv->a[CS_FN_SQLFreeStmt])(o->target, option);
 }
 
-/* Applies an environment attribute to every target environment. */
+/*
+ * The target environments of e, each pinned by a connection reference so
+ * that none is freed while the caller uses it without the lock.  *n gets
+ * how many; NULL when there are none (or no memory for the list).  Unpin
+ * each with cs_env_tenv_put.
+ */
+static struct cs_tenv **cs_env_pin_tenvs(struct cs_env *e, size_t *n)
+{
+	struct cs_tenv **v = NULL, *t;
+	size_t i = 0;
+
+	cs_mutex_lock(&e->lock);
+	for (t = e->tenvs; t; t = t->next)
+		i++;
+	if (i)
+		v = calloc(i, sizeof(*v));
+	*n = 0;
+	for (t = v ? e->tenvs : NULL; t; t = t->next) {
+		t->conns++;
+		v[(*n)++] = t;
+	}
+	cs_mutex_unlock(&e->lock);
+	return v;
+}
+
+/* Applies an environment attribute to every target environment (target
+ * calls, so not under the environment lock). */
 static void cs_env_apply(struct cs_env *e, SQLINTEGER attr, SQLPOINTER value)
 {
-	struct cs_tenv *t;
+	size_t i, n;
+	struct cs_tenv **v = cs_env_pin_tenvs(e, &n);
 
-	pthread_mutex_lock(&e->lock);
-	for (t = e->tenvs; t; t = t->next)
+	for (i = 0; i < n; i++) {
+		struct cs_tenv *t = v[i];
+
 		if (t->drv->a[CS_FN_SQLSetEnvAttr])
 			((cs_pf_SQLSetEnvAttr)t->drv->a[CS_FN_SQLSetEnvAttr])(t->henv, attr, value, 0);
-	pthread_mutex_unlock(&e->lock);
+		cs_env_tenv_put(e, t);
+	}
+	free(v);
 }
 
 CS_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV env, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len)
@@ -335,7 +365,7 @@ CS_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV env, SQLINTEGER attr, SQLPOINT
 	cs_diag_reset(&e->h);
 	switch (attr) {
 	case SQL_ATTR_ODBC_VERSION:
-		if (v != SQL_OV_ODBC2 && v != SQL_OV_ODBC3 && v != 380 /* SQL_OV_ODBC3_80 */)
+		if (v != SQL_OV_ODBC2 && v != SQL_OV_ODBC3 && v != SQL_OV_ODBC3_80)
 			return cs_diag_add(&e->h, CS_SHY024, "invalid ODBC version %d", (int)v);
 		e->odbc_version = v;
 		break;
@@ -400,17 +430,33 @@ static SQLRETURN cs_endtran_dbc(struct cs_handle *o, SQLSMALLINT completion)
 	return cs_not_supported(o, "SQLEndTran");
 }
 
-/* Commits or rolls back every connection of the environment. */
+/*
+ * Commits or rolls back every connection of the environment.  The list is
+ * taken under the environment lock, the targets are called without it; a
+ * connection freed meanwhile by another thread reads as dead and is
+ * skipped.
+ */
 static SQLRETURN cs_endtran_env(struct cs_env *e, SQLSMALLINT completion)
 {
 	SQLRETURN rc = SQL_SUCCESS;
-	struct cs_dbc *d;
+	struct cs_dbc *d, **v = NULL;
+	size_t i, n = 0;
 
-	pthread_mutex_lock(&e->lock);
-	for (d = e->dbcs; d; d = d->next_in_env) {
+	cs_mutex_lock(&e->lock);
+	for (d = e->dbcs; d; d = d->next_in_env)
+		n++;
+	if (n && !(v = calloc(n, sizeof(*v)))) {
+		cs_mutex_unlock(&e->lock);
+		return cs_diag_add(&e->h, CS_SHY001, "out of memory");
+	}
+	for (i = 0, d = e->dbcs; d; d = d->next_in_env)
+		v[i++] = d;
+	cs_mutex_unlock(&e->lock);
+	for (i = 0; i < n; i++) {
 		SQLRETURN r;
 
-		if (!d->connected)
+		d = v[i];
+		if (!cs_get(d, CS_KIND_DBC) || d->env != e || !d->connected)
 			continue;
 		r = cs_endtran_dbc(&d->h, completion);
 		if (r == SQL_ERROR)
@@ -419,7 +465,7 @@ static SQLRETURN cs_endtran_env(struct cs_env *e, SQLSMALLINT completion)
 		else if (r == SQL_SUCCESS_WITH_INFO && rc == SQL_SUCCESS)
 			rc = r;
 	}
-	pthread_mutex_unlock(&e->lock);
+	free(v);
 	return rc;
 }
 

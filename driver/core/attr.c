@@ -68,6 +68,7 @@ SQLRETURN cs_dbc_store_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTER value,
 	struct cs_cattr c = {0}, *slot = (struct cs_cattr *)cs_dbc_find_attr(d, attr);
 	size_t n;
 
+	CS_ASSERT_KIND(&d->h, CS_KIND_DBC);
 	c.attr = attr;
 	c.wide = wide;
 	if (cs_value_is_string(attr, len) && value) {
@@ -166,6 +167,7 @@ SQLRETURN cs_dbc_apply_attrs(struct cs_dbc *d, int before_connect)
 	SQLRETURN rc = SQL_SUCCESS;
 	unsigned i;
 
+	CS_ASSERT_KIND(&d->h, CS_KIND_DBC);
 	for (i = 0; i < d->nattrs; i++) {
 		struct cs_cattr *c = &d->attrs[i];
 		SQLRETURN r;

@@ -27,6 +27,8 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "core/lock.h"
+#include "util/debug.h"
 #include "util/sqlstate.h"
 
 #define CS_HIDDEN __attribute__((visibility("hidden")))
@@ -103,7 +105,7 @@ struct cs_tenv {
 
 struct cs_env {
 	struct cs_handle h;
-	pthread_mutex_t lock;         /* tenvs, dbcs */
+	struct cs_mutex lock;         /* tenvs, dbcs */
 	struct cs_tenv *tenvs;
 	struct cs_dbc *dbcs;
 	SQLINTEGER odbc_version;
@@ -130,7 +132,7 @@ struct cs_dbc {
 	struct cs_dbc *next_in_env;
 	struct cs_tenv *tenv;         /* while a target connection exists */
 	int connected;
-	pthread_mutex_t lock;         /* stmts, descs */
+	struct cs_mutex lock;         /* stmts, descs */
 	struct cs_stmt *stmts;
 	struct cs_desc *descs;        /* explicit descriptors */
 	struct cs_cattr *attrs;
@@ -162,8 +164,9 @@ struct cs_desc {
 
 /*
  * Handle check, on every call: NULL unless h is a live credshim handle of
- * that kind.  Freed handles keep their memory (see handle.c), so a stale
- * handle reads as dead instead of crashing.
+ * that kind.  Freed handles keep their memory and are reused only after a
+ * quarantine (see handle.c), so a stale handle reads as dead instead of
+ * crashing.
  */
 static inline struct cs_handle *cs_get(void *h, enum cs_kind kind)
 {
@@ -173,6 +176,9 @@ static inline struct cs_handle *cs_get(void *h, enum cs_kind kind)
 		return NULL;
 	return o;
 }
+
+/* At a layer boundary: h is a live handle of that kind (debug builds). */
+#define CS_ASSERT_KIND(h, kind) CS_ASSERT((h) && (h)->tag == CS_TAG(kind))
 
 /* handle.c */
 CS_HIDDEN void *cs_handle_new(enum cs_kind kind);

@@ -45,55 +45,76 @@ static void cs_tenv_free(struct cs_tenv *t)
 	free(t);
 }
 
+static struct cs_tenv *cs_env_tenv_find_locked(struct cs_env *e, struct cs_driver *drv)
+{
+	struct cs_tenv *t;
+
+	CS_ASSERT_HELD(&e->lock);
+	for (t = e->tenvs; t; t = t->next)
+		if (t->drv == drv)
+			return t;
+	return NULL;
+}
+
 /*
  * The target environment of e for drv, created at first use.  Takes a
  * connection reference (released by cs_env_tenv_put).  Errors go to errh.
+ * The target is called without the environment lock: two threads that
+ * both create one keep the first listed and free the other.
  */
 struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct cs_handle *errh)
 {
-	struct cs_tenv *t;
+	struct cs_tenv *t, *mine;
 	SQLRETURN rc;
 
-	pthread_mutex_lock(&e->lock);
-	for (t = e->tenvs; t; t = t->next)
-		if (t->drv == drv)
-			break;
-	if (t) {
+	CS_ASSERT_KIND(&e->h, CS_KIND_ENV);
+	cs_mutex_lock(&e->lock);
+	t = cs_env_tenv_find_locked(e, drv);
+	if (t)
 		t->conns++;
-		goto out_unlock;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t) {
+	cs_mutex_unlock(&e->lock);
+	if (t)
+		return t;
+	mine = calloc(1, sizeof(*mine));
+	if (!mine) {
 		cs_diag_add(errh, CS_SHY001, "out of memory");
-		goto out_unlock;
+		return NULL;
 	}
-	rc = cs_tenv_alloc(e, drv, &t->henv);
+	rc = cs_tenv_alloc(e, drv, &mine->henv);
 	if (!SQL_SUCCEEDED(rc)) {
 		cs_diag_add(errh, CS_SIM004, "the target driver %s failed to allocate an environment",
 			    drv->path);
-		free(t);
-		t = NULL;
-		goto out_unlock;
+		free(mine);
+		return NULL;
 	}
 	/* The tenv holds its own reference to the driver. */
 	cs_target_ref(drv);
-	t->drv = drv;
-	t->conns = 1;
-	t->next = e->tenvs;
-	e->tenvs = t;
-out_unlock:
-	pthread_mutex_unlock(&e->lock);
+	mine->drv = drv;
+	mine->conns = 1;
+	cs_mutex_lock(&e->lock);
+	t = cs_env_tenv_find_locked(e, drv);
+	if (t) {
+		t->conns++;
+	} else {
+		mine->next = e->tenvs;
+		e->tenvs = mine;
+	}
+	cs_mutex_unlock(&e->lock);
+	if (!t)
+		return mine;
+	cs_tenv_free(mine);
 	return t;
 }
 
 /* Drops a connection reference; frees the target environment with the
- * last one. */
+ * last one (outside the lock: a target call). */
 void cs_env_tenv_put(struct cs_env *e, struct cs_tenv *t)
 {
 	struct cs_tenv **pp;
 	int last = 0;
 
-	pthread_mutex_lock(&e->lock);
+	CS_ASSERT_KIND(&e->h, CS_KIND_ENV);
+	cs_mutex_lock(&e->lock);
 	if (--t->conns == 0) {
 		for (pp = &e->tenvs; *pp; pp = &(*pp)->next) {
 			if (*pp == t) {
@@ -103,7 +124,7 @@ void cs_env_tenv_put(struct cs_env *e, struct cs_tenv *t)
 		}
 		last = 1;
 	}
-	pthread_mutex_unlock(&e->lock);
+	cs_mutex_unlock(&e->lock);
 	if (last)
 		cs_tenv_free(t);
 }

@@ -9,6 +9,10 @@
 
 #include "core/cs.h"
 
+/* credshim converts UTF-8 to UTF-16 code units: unixODBC built with a
+ * 4-byte SQLWCHAR (SQL_WCHART_CONVERT) is not supported. */
+_Static_assert(sizeof(SQLWCHAR) == 2, "SQLWCHAR must be a 2-byte UTF-16 code unit");
+
 /*
  * cs_pf_X for functions without strings, cs_pfa_X / cs_pfw_X for pairs;
  * hand-written rows get cs_pf_X, and cs_pfa_X / cs_pfw_X when w is 1.

@@ -14,12 +14,28 @@
 
 #include "core/cs.h"
 
+/*
+ * Freed handles are never returned to malloc: a stale handle must still
+ * be readable memory holding a dead tag.  They wait in a first-in,
+ * first-out quarantine per kind and are reused only once more than
+ * CS_HANDLE_QUARANTINE handles of that kind have been freed after them, so
+ * an application's stale pointer keeps answering SQL_INVALID_HANDLE for at
+ * least that many frees instead of naming the next handle allocated
+ * (docs/architecture.md, "Who owns which handle").
+ */
+#define CS_HANDLE_QUARANTINE 1024
+
 struct cs_free {
 	struct cs_free *next;
 };
 
-static pthread_mutex_t cs_handle_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cs_free *cs_free_lists[CS_KIND_DESC + 1];
+struct cs_free_queue {
+	struct cs_free *head, *tail;  /* oldest first */
+	size_t n;
+};
+
+static struct cs_mutex cs_handle_lock = CS_MUTEX_INIT;
+static struct cs_free_queue cs_free_queues[CS_KIND_DESC + 1];  /* guarded by cs_handle_lock */
 
 static size_t cs_kind_size(enum cs_kind kind)
 {
@@ -42,19 +58,45 @@ static size_t cs_kind_size(enum cs_kind kind)
  */
 #define CS_FREE_LINK(h) ((struct cs_free *)((char *)(h) + sizeof(struct cs_handle)))
 
+/* The oldest freed handle of a kind, when it has served its quarantine. */
+static struct cs_handle *cs_free_take_locked(enum cs_kind kind)
+{
+	struct cs_free_queue *q = &cs_free_queues[kind];
+	struct cs_free *f = q->head;
+
+	CS_ASSERT_HELD(&cs_handle_lock);
+	if (q->n <= CS_HANDLE_QUARANTINE)
+		return NULL;
+	q->head = f->next;
+	if (!q->head)
+		q->tail = NULL;
+	q->n--;
+	return (struct cs_handle *)((char *)f - sizeof(struct cs_handle));
+}
+
+static void cs_free_put_locked(enum cs_kind kind, struct cs_handle *h)
+{
+	struct cs_free_queue *q = &cs_free_queues[kind];
+	struct cs_free *f = CS_FREE_LINK(h);
+
+	CS_ASSERT_HELD(&cs_handle_lock);
+	f->next = NULL;
+	if (q->tail)
+		q->tail->next = f;
+	else
+		q->head = f;
+	q->tail = f;
+	q->n++;
+}
+
 void *cs_handle_new(enum cs_kind kind)
 {
 	size_t size = cs_kind_size(kind);
-	struct cs_handle *h = NULL;
+	struct cs_handle *h;
 
-	pthread_mutex_lock(&cs_handle_lock);
-	if (cs_free_lists[kind]) {
-		struct cs_free *f = cs_free_lists[kind];
-
-		cs_free_lists[kind] = f->next;
-		h = (struct cs_handle *)((char *)f - sizeof(struct cs_handle));
-	}
-	pthread_mutex_unlock(&cs_handle_lock);
+	cs_mutex_lock(&cs_handle_lock);
+	h = cs_free_take_locked(kind);
+	cs_mutex_unlock(&cs_handle_lock);
 	if (!h)
 		h = malloc(size);
 	if (!h)
@@ -68,14 +110,14 @@ void cs_handle_release(struct cs_handle *h)
 {
 	enum cs_kind kind = CS_TAG_KIND(h->tag);
 
+	CS_ASSERT(h->tag == CS_TAG(kind));
 	cs_diag_clear_slow(h);
 	free(h->diag.rec);
 	memset(h, 0, cs_kind_size(kind));
 	h->tag = CS_TAG_DEAD(kind);
-	pthread_mutex_lock(&cs_handle_lock);
-	CS_FREE_LINK(h)->next = cs_free_lists[kind];
-	cs_free_lists[kind] = CS_FREE_LINK(h);
-	pthread_mutex_unlock(&cs_handle_lock);
+	cs_mutex_lock(&cs_handle_lock);
+	cs_free_put_locked(kind, h);
+	cs_mutex_unlock(&cs_handle_lock);
 }
 
 /*
@@ -87,6 +129,7 @@ struct cs_desc *cs_desc_wrap(struct cs_stmt *s, int which, SQLHDESC target)
 {
 	struct cs_desc *ds = s->implicit[which];
 
+	CS_ASSERT_KIND(&s->h, CS_KIND_STMT);
 	if (ds && ds->h.target == target)
 		return ds;
 	if (!ds) {
@@ -117,11 +160,11 @@ struct cs_desc *cs_desc_find(struct cs_dbc *d, struct cs_stmt *s, SQLHDESC targe
 			if (s->implicit[i] && s->implicit[i]->h.target == target)
 				return s->implicit[i];
 	}
-	pthread_mutex_lock(&d->lock);
+	cs_mutex_lock(&d->lock);
 	for (ds = d->descs; ds; ds = ds->next)
 		if (ds->h.target == target)
 			break;
-	pthread_mutex_unlock(&d->lock);
+	cs_mutex_unlock(&d->lock);
 	return ds;
 }
 
@@ -151,12 +194,13 @@ void cs_dbc_drop_children(struct cs_dbc *d)
 	struct cs_stmt *s, *snext;
 	struct cs_desc *ds, *dnext;
 
-	pthread_mutex_lock(&d->lock);
+	CS_ASSERT_KIND(&d->h, CS_KIND_DBC);
+	cs_mutex_lock(&d->lock);
 	s = d->stmts;
 	ds = d->descs;
 	d->stmts = NULL;
 	d->descs = NULL;
-	pthread_mutex_unlock(&d->lock);
+	cs_mutex_unlock(&d->lock);
 	for (; s; s = snext) {
 		snext = s->next;
 		cs_stmt_destroy(s);

@@ -521,7 +521,8 @@ static enum cs_pam_next cs_pam_curl_fail(struct cs_pam_req *rq, CURLcode c,
 	if ((c == CURLE_WRITE_ERROR && rq->resp.too_big) ||
 	    c == CURLE_FILESIZE_EXCEEDED) {
 		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: the "
-			    "response from %s is over 1 MiB", rq->op,
+			    "response from %s is over "
+			    CS_PAM_STR(CS_PAM_BODY_MAX_MIB) " MiB", rq->op,
 			    rq->host);
 		return CS_PAM_DONE;
 	}

@@ -311,6 +311,7 @@ SQLRETURN cs_auth_begin(struct cs_dbc *d, const struct cs_attrs *cfg, struct cs_
 	SQLRETURN rc;
 	int i, wanted = 0;
 
+	CS_ASSERT_KIND(&d->h, CS_KIND_DBC);
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < CS_K__COUNT; i++)
 		if ((cs_keys[i].flags & CS_KF_PAM) && cs_cfg_str(cfg, (enum cs_key_id)i))
@@ -410,6 +411,7 @@ SQLRETURN cs_auth_end(struct cs_dbc *d)
 	struct cs_pam_err err;
 	char id[CS_PAM_ID_MAX];
 
+	CS_ASSERT_KIND(&d->h, CS_KIND_DBC);
 	if (!e)
 		return SQL_SUCCESS;
 	d->checkout = NULL;

@@ -256,8 +256,8 @@ static const char *cs_pam_scan_why(enum cs_pam_scan s)
 	switch (s) {
 	case CS_PAM_SCAN_OK:         return "is JSON";
 	case CS_PAM_SCAN_EMPTY:      return "is empty, not JSON";
-	case CS_PAM_SCAN_TOO_BIG:    return "is over 1 MiB";
-	case CS_PAM_SCAN_TOO_DEEP:   return "nests JSON deeper than 16 levels";
+	case CS_PAM_SCAN_TOO_BIG:    return "is over " CS_PAM_STR(CS_PAM_BODY_MAX_MIB) " MiB";
+	case CS_PAM_SCAN_TOO_DEEP:   return "nests JSON deeper than " CS_PAM_STR(CS_PAM_JSON_DEPTH) " levels";
 	case CS_PAM_SCAN_TRUNCATED:  return "is truncated JSON";
 	case CS_PAM_SCAN_NUL:        return "holds a NUL character";
 	case CS_PAM_SCAN_NOT_JSON:   return "is not JSON";

@@ -13,8 +13,12 @@
 
 #include "util/sqlstate.h"
 
-#define CS_PAM_BODY_MAX   (1024 * 1024)  /* response bytes accepted */
+#define CS_PAM_BODY_MAX_MIB 1                 /* response size accepted */
+#define CS_PAM_BODY_MAX   (CS_PAM_BODY_MAX_MIB * 1024 * 1024)
 #define CS_PAM_JSON_DEPTH 16             /* nesting accepted */
+/* A limit as text, for messages: "over " CS_PAM_STR(CS_PAM_BODY_MAX_MIB) " MiB". */
+#define CS_PAM_STR_(x) #x
+#define CS_PAM_STR(x) CS_PAM_STR_(x)
 #define CS_PAM_ID_MAX     256
 #define CS_PAM_FIELD_MAX  1024           /* account / passwd bytes */
 

@@ -3,7 +3,8 @@
  * handle_test.c - credshim's handle checks, called directly (no driver
  * manager, which would catch most bad handles itself): a freed handle, a
  * handle of the wrong kind and a pointer to foreign memory all answer
- * SQL_INVALID_HANDLE, never a crash; a connection through the loaded
+ * SQL_INVALID_HANDLE, never a crash, and a freed handle keeps doing so
+ * while new handles of its kind are allocated and freed; a connection through the loaded
  * library works without the driver manager in between.
  *
  *   handle_test <path to libcredshim.so> <connection string>
@@ -27,6 +28,10 @@ typedef SQLRETURN (*info_fn)(SQLHDBC, SQLUSMALLINT, SQLPOINTER, SQLSMALLINT, SQL
 typedef SQLRETURN (*setenv_fn)(SQLHENV, SQLINTEGER, SQLPOINTER, SQLINTEGER);
 typedef SQLRETURN (*diag_fn)(SQLSMALLINT, SQLHANDLE, SQLSMALLINT, SQLCHAR *, SQLINTEGER *, SQLCHAR *,
 			     SQLSMALLINT, SQLSMALLINT *);
+
+/* How many handles of a kind are freed before a freed one is reused
+ * (CS_HANDLE_QUARANTINE in driver/core/handle.c). */
+#define HANDLE_QUARANTINE 1024
 
 static int passed, failed;
 
@@ -52,6 +57,8 @@ int main(int argc, char **argv)
 	SQLHENV env = SQL_NULL_HENV;
 	SQLHDBC dbc = SQL_NULL_HDBC;
 	SQLHSTMT stmt = SQL_NULL_HSTMT, stale;
+	int i, reused, alive;
+	char what[200];
 	SQLINTEGER value = 0;
 	SQLLEN ind = 0;
 	SQLCHAR state[6] = "", msg[512] = "";
@@ -118,6 +125,21 @@ int main(int argc, char **argv)
 	      "a freed statement handle answers SQL_INVALID_HANDLE");
 	check(fetch(stale) == SQL_INVALID_HANDLE, "... for SQLFetch too");
 	check(freeh(SQL_HANDLE_STMT, stale) == SQL_INVALID_HANDLE, "... and for a second SQLFreeHandle");
+	/* ... and keeps reading as dead while new statements come and go: a
+	 * freed handle is not reused before HANDLE_QUARANTINE more handles of
+	 * its kind have been freed (driver/core/handle.c). */
+	for (i = 0, reused = 0, alive = 0; i < HANDLE_QUARANTINE; i++) {
+		SQLHSTMT s2 = SQL_NULL_HSTMT;
+
+		if (alloc(SQL_HANDLE_STMT, dbc, &s2) != SQL_SUCCESS)
+			break;
+		reused += s2 == stale;
+		alive += fetch(stale) != SQL_INVALID_HANDLE;
+		freeh(SQL_HANDLE_STMT, s2);
+	}
+	snprintf(what, sizeof(what), "the freed statement handle still answers SQL_INVALID_HANDLE "
+		 "after %d new statements (reused %d times, alive %d times)", i, reused, alive);
+	check(i == HANDLE_QUARANTINE && reused == 0 && alive == 0, what);
 
 	/* Statements die with their connection. */
 	check(alloc(SQL_HANDLE_STMT, dbc, &stmt) == SQL_SUCCESS, "SQLAllocHandle(STMT) again");
