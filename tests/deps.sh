@@ -79,6 +79,9 @@ cs_deps_missing() {
 # library (python3-psycopg2 of libpq5, which the running PostgreSQL uses).
 # apt-get is asked first what it would do (-s); when that upgrades any
 # installed package, nothing is installed and the user is told.
+# Both ask apt (2.6) not to upgrade the installed packages of a new
+# package's source along with it (APT::Get::Upgrade-By-Source-Package):
+# podman's libsubid4 would otherwise upgrade login and passwd.
 #   cs_deps_refuse_upgrades [sudo] -- PACKAGE...
 cs_deps_refuse_upgrades() {
   local -a sudo=()
@@ -89,6 +92,7 @@ cs_deps_refuse_upgrades() {
   done
   shift
   if ! sim=$("${sudo[@]}" env LC_ALL=C apt-get -o DPkg::Lock::Timeout=900 -s install \
+               -oAPT::Get::Upgrade-By-Source-Package=false \
                --no-install-recommends --no-upgrade --no-remove "$@" 2>&1); then
     printf '%s\n' "$sim" >&2
     cs_deps_die "apt-get cannot install: $*"
@@ -144,8 +148,8 @@ main() {
   "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update
   cs_deps_refuse_upgrades "${sudo[@]}" -- "${missing[@]}"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends --no-upgrade --no-remove \
-    "${missing[@]}"
+    apt-get -o DPkg::Lock::Timeout=900 install -y -oAPT::Get::Upgrade-By-Source-Package=false \
+    --no-install-recommends --no-upgrade --no-remove "${missing[@]}"
 
   mapfile -t missing < <(cs_deps_missing)
   if [[ ${#missing[@]} -ne 0 ]]; then
