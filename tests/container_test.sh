@@ -621,8 +621,10 @@ main() {
   done
 
   mkdir -p "$CS_CT_LOG_DIR"
-  exec 9>"$CS_CT_LOG_DIR/.lock"
-  flock -w 1800 9 || cs_die "another run holds $CS_CT_LOG_DIR/.lock"
+  # compose.yaml's names and the base image are Podman-wide: one run at a
+  # time on this machine, whatever the source tree.
+  exec 9>"${TMPDIR:-/tmp}/credshim-container-test.lock"
+  flock -w 3600 9 || cs_die "another run holds ${TMPDIR:-/tmp}/credshim-container-test.lock"
 
   exec 7>&1 8>&2
   trap cs_ct_cleanup EXIT
