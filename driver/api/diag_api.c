@@ -365,7 +365,7 @@ static SQLRETURN cs_error(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, void *stat
 			 buflen, msglen);
 	if (SQL_SUCCEEDED(rc)) {
 		o->diag.error_cursor++;
-		o->diag.dirty = 1;
+		o->dirty = 1;
 	}
 	return rc;
 }

@@ -10,7 +10,8 @@
  */
 #include "api/api.h"
 
-#define CS_T (o->target)
+/* The target handle in a row's argument list: a local of each function. */
+#define CS_T (cs_t)
 
 /* Only a connection handle can exist without a target: statements and
  * descriptors are allocated on an open connection and freed with it. */
@@ -19,36 +20,64 @@
 #define CS_MAY_BE_CLOSED_DESC 0
 
 /*
- * The fast path: no own diagnostics to reset and a target to call.  It
- * ends in a tail call either way (to the target, or to the cs_slow
- * function that does the full work), so the forwarder needs no frame.
- * A slow twin gets the credshim handle, then the call's own arguments
- * with the target's handle in the first place (as the A/W converters do).
+ * The fast path: a live handle of the kind, without own diagnostics to
+ * reset (tag and dirty are one 64-bit word, compared with CS_TAG in one
+ * instruction), with a target entry point to call.  It ends in a tail
+ * call either way, to the target or to the cold cs_slow* twin that does
+ * the full work, so the forwarder needs no frame.  A slow twin gets the
+ * application's arguments as they came and checks the handle itself.
  */
-#define CS_FAST(o, kind) \
-	(__builtin_expect(!(o)->diag.dirty, 1) && (!CS_MAY_BE_CLOSED_##kind || (o)->drv))
+#define CS_CLEAN(o, kind) \
+	((o) && (o)->tag_dirty == CS_TAG(CS_KIND_##kind) && (!CS_MAY_BE_CLOSED_##kind || (o)->drv))
 #define CS_COLD __attribute__((noinline, cold))
-#define CS_HAND(name, api, w, params)
+#define CS_HAND(...)
+
+/*
+ * SQLGetData's buffer length rule (cs_cbuflen, api.h) in the generated
+ * code.  A forwarder leaves an odd length, which is rare, to its slow twin
+ * (cs_fast is 1 in a forwarder, 0 in a slow twin), so that the usual even
+ * length costs one test and branch: the rule changes only odd lengths.
+ */
+#define cs_cbuflen(ctype, buflen)                                               \
+	({                                                                      \
+		if (cs_fast && __builtin_expect((buflen) & 1, 0))               \
+			goto cs_slow_path;                                      \
+		cs_fast ? (buflen) : cs_cbuflen(ctype, buflen);                 \
+	})
+#define CS_UNUSED __attribute__((unused))
 
 #define CS_TCHAR SQLCHAR
 #define CS_FWD(name, api, kind, params, args)                                   \
-	static CS_COLD SQLRETURN cs_slow_##name(struct cs_handle *o, CS_XPARAMS params) \
+	static CS_COLD SQLRETURN cs_slow_##name params                          \
 	{                                                                       \
+		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		SQLHANDLE cs_t;                                                 \
+		const int cs_fast CS_UNUSED = 0;                                \
 		cs_pf_##name fn;                                                \
+		if (!o)                                                         \
+			return SQL_INVALID_HANDLE;                              \
+	cs_slow_path: CS_UNUSED;                                                \
 		cs_diag_reset(o);                                               \
 		if (!o->drv || !(fn = (cs_pf_##name)o->drv->a[CS_FN_##name]))   \
 			return cs_not_supported(o, #name);                      \
+		cs_t = o->target;                                               \
 		return fn args;                                                 \
 	}                                                                       \
 	CS_EXPORT SQLRETURN SQL_API name params                                 \
 	{                                                                       \
-		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		struct cs_handle *o = CS_HNAME_##kind;                          \
+		SQLHANDLE cs_t;                                                 \
+		int cs_fast CS_UNUSED = 1;                                      \
 		cs_pf_##name fn;                                                \
-		if (!o)                                                         \
-			return SQL_INVALID_HANDLE;                              \
-		if (CS_FAST(o, kind) && (fn = (cs_pf_##name)o->drv->a[CS_FN_##name])) \
+		if (__builtin_expect(CS_CLEAN(o, kind), 1) &&                   \
+		    (fn = (cs_pf_##name)o->drv->a[CS_FN_##name])) {             \
+			cs_t = o->target;                                       \
 			return fn args;                                         \
-		return cs_slow_##name(o, CS_XARGS args);                        \
+		}                                                               \
+	cs_slow_path: CS_UNUSED;                                                \
+		cs_fast = 0;                                                    \
+		cs_t = CS_HNAME_##kind;                                         \
+		return cs_slow_##name args;                                     \
 	}
 /* Variant-blind pairs (no strings): either name reaches the target's own
  * variant when it has one, else the other. */
@@ -57,6 +86,7 @@
 					CS_XPARAMS params)                      \
 	{                                                                       \
 		int other;                                                      \
+		SQLHANDLE cs_t;                                                 \
 		cs_pf_##name fn;                                                \
 		cs_diag_reset(o);                                               \
 		if (!o->drv || !(fn = (cs_pf_##name)cs_fn_pick(o->drv,          \
@@ -64,11 +94,13 @@
 			return cs_not_supported(o, #name);                      \
 		if (wide && other && !cs_target_admits(o, api))                 \
 			return cs_disowned(o);                                  \
+		cs_t = o->target;                                               \
 		return fn args;                                                 \
 	}                                                                       \
 	CS_EXPORT SQLRETURN SQL_API name params                                 \
 	{                                                                       \
 		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		SQLHANDLE cs_t = NULL;                                          \
 		if (!o)                                                         \
 			return SQL_INVALID_HANDLE;                              \
 		return cs_fwdw_##name(o, 0, CS_XARGS args);                     \
@@ -76,30 +108,44 @@
 	CS_EXPORT SQLRETURN SQL_API name##W params                              \
 	{                                                                       \
 		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		SQLHANDLE cs_t = NULL;                                          \
 		if (!o)                                                         \
 			return SQL_INVALID_HANDLE;                              \
 		return cs_fwdw_##name(o, 1, CS_XARGS args);                     \
 	}
 #define CS_PAIR(name, api, kind, params, args)                                  \
-	static CS_COLD SQLRETURN cs_slowa_##name(struct cs_handle *o, CS_XPARAMS params) \
+	static CS_COLD SQLRETURN cs_slowa_##name params                         \
 	{                                                                       \
+		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		SQLHANDLE cs_t;                                                 \
+		const int cs_fast CS_UNUSED = 0;                                \
 		cs_pfa_##name fn;                                               \
+		if (!o)                                                         \
+			return SQL_INVALID_HANDLE;                              \
+	cs_slow_path: CS_UNUSED;                                                \
 		cs_diag_reset(o);                                               \
 		if (!o->drv)                                                    \
 			return cs_not_supported(o, #name);                      \
+		cs_t = o->target;                                               \
 		if ((fn = (cs_pfa_##name)o->drv->a[CS_FN_##name]))              \
 			return fn args;                                         \
 		return cs_x_##name(o, 0, CS_XARGS args);                        \
 	}                                                                       \
 	CS_EXPORT SQLRETURN SQL_API name params                                 \
 	{                                                                       \
-		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		struct cs_handle *o = CS_HNAME_##kind;                          \
+		SQLHANDLE cs_t;                                                 \
+		int cs_fast CS_UNUSED = 1;                                      \
 		cs_pfa_##name fn;                                               \
-		if (!o)                                                         \
-			return SQL_INVALID_HANDLE;                              \
-		if (CS_FAST(o, kind) && (fn = (cs_pfa_##name)o->drv->a[CS_FN_##name])) \
+		if (__builtin_expect(CS_CLEAN(o, kind), 1) &&                   \
+		    (fn = (cs_pfa_##name)o->drv->a[CS_FN_##name])) {            \
+			cs_t = o->target;                                       \
 			return fn args;                                         \
-		return cs_slowa_##name(o, CS_XARGS args);                       \
+		}                                                               \
+	cs_slow_path: CS_UNUSED;                                                \
+		cs_fast = 0;                                                    \
+		cs_t = CS_HNAME_##kind;                                         \
+		return cs_slowa_##name args;                                    \
 	}
 #define CS_XPARAMS(...) __VA_ARGS__
 #define CS_XARGS(...) __VA_ARGS__
@@ -113,12 +159,19 @@
 #define CS_FWD(name, api, kind, params, args)
 #define CS_FWDW(name, api, kind, params, args)
 #define CS_PAIR(name, api, kind, params, args)                                  \
-	static CS_COLD SQLRETURN cs_sloww_##name(struct cs_handle *o, CS_XPARAMS params) \
+	static CS_COLD SQLRETURN cs_sloww_##name params                         \
 	{                                                                       \
+		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		SQLHANDLE cs_t;                                                 \
+		const int cs_fast CS_UNUSED = 0;                                \
 		cs_pfw_##name fn;                                               \
+		if (!o)                                                         \
+			return SQL_INVALID_HANDLE;                              \
+	cs_slow_path: CS_UNUSED;                                                \
 		cs_diag_reset(o);                                               \
 		if (!o->drv)                                                    \
 			return cs_not_supported(o, #name "W");                  \
+		cs_t = o->target;                                               \
 		if ((fn = (cs_pfw_##name)o->drv->w[CS_FN_##name]))              \
 			return fn args;                                         \
 		if (!cs_target_admits(o, api))                                  \
@@ -127,13 +180,19 @@
 	}                                                                       \
 	CS_EXPORT SQLRETURN SQL_API name##W params                              \
 	{                                                                       \
-		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
+		struct cs_handle *o = CS_HNAME_##kind;                          \
+		SQLHANDLE cs_t;                                                 \
+		int cs_fast CS_UNUSED = 1;                                      \
 		cs_pfw_##name fn;                                               \
-		if (!o)                                                         \
-			return SQL_INVALID_HANDLE;                              \
-		if (CS_FAST(o, kind) && (fn = (cs_pfw_##name)o->drv->w[CS_FN_##name])) \
+		if (__builtin_expect(CS_CLEAN(o, kind), 1) &&                   \
+		    (fn = (cs_pfw_##name)o->drv->w[CS_FN_##name])) {            \
+			cs_t = o->target;                                       \
 			return fn args;                                         \
-		return cs_sloww_##name(o, CS_XARGS args);                       \
+		}                                                               \
+	cs_slow_path: CS_UNUSED;                                                \
+		cs_fast = 0;                                                    \
+		cs_t = CS_HNAME_##kind;                                         \
+		return cs_sloww_##name args;                                    \
 	}
 #include "core/odbc_api.def"
 #undef CS_FWD

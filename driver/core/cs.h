@@ -60,12 +60,14 @@ struct cs_driver {
 
 enum cs_kind { CS_KIND_ENV = 1, CS_KIND_DBC, CS_KIND_STMT, CS_KIND_DESC };
 
-#define CS_MAGIC      0x4d494853u /* "SHIM" */
-#define CS_MAGIC_DEAD 0x44414544u /* "DEAD" */
-/* Magic and kind in one word, so the per-call check is one compare. */
-#define CS_TAG(kind)      (((uint64_t)(kind) << 32) | CS_MAGIC)
-#define CS_TAG_DEAD(kind) (((uint64_t)(kind) << 32) | CS_MAGIC_DEAD)
-#define CS_TAG_KIND(tag)  ((enum cs_kind)((tag) >> 32))
+#define CS_MAGIC      0x4d4948u /* "SHI" */
+#define CS_MAGIC_DEAD 0x444541u /* "DEA" */
+/* Magic and kind in one 31-bit word: the per-call check is one compare
+ * with an immediate, and (tag, dirty) read as one 64-bit word equals
+ * CS_TAG(kind) only for a live handle without diagnostics. */
+#define CS_TAG(kind)      ((uint32_t)(CS_MAGIC << 8) | (uint32_t)(kind))
+#define CS_TAG_DEAD(kind) ((uint32_t)(CS_MAGIC_DEAD << 8) | (uint32_t)(kind))
+#define CS_TAG_KIND(tag)  ((enum cs_kind)((tag) & 0xffu))
 
 /* One diagnostic record raised by credshim itself. */
 struct cs_diag_rec {
@@ -75,7 +77,6 @@ struct cs_diag_rec {
 };
 
 struct cs_diag {
-	unsigned dirty;               /* nonzero when anything below is set */
 	struct cs_diag_rec *rec;
 	unsigned n, cap;
 	unsigned error_cursor;        /* records SQLError already returned,
@@ -89,7 +90,13 @@ struct cs_diag {
 };
 
 struct cs_handle {
-	uint64_t tag;                 /* CS_TAG(kind) while live */
+	union {
+		struct {
+			uint32_t tag;         /* CS_TAG(kind) while live */
+			uint32_t dirty;       /* nonzero when diag holds anything */
+		};
+		uint64_t tag_dirty;   /* both: the forwarders' one test */
+	};
 	SQLHANDLE target;             /* the target's handle, or NULL */
 	struct cs_driver *drv;        /* target driver; NULL before connect */
 	struct cs_diag diag;
@@ -195,7 +202,7 @@ CS_HIDDEN void cs_diag_clear_slow(struct cs_handle *h);
 CS_HIDDEN void cs_diag_truncate(struct cs_handle *h, unsigned n);
 static inline void cs_diag_reset(struct cs_handle *h)
 {
-	if (h->diag.dirty)
+	if (h->dirty)
 		cs_diag_clear_slow(h);
 }
 /* Adds a record; returns SQL_ERROR for convenience. */

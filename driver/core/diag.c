@@ -29,7 +29,7 @@ void cs_diag_clear_slow(struct cs_handle *h)
 	h->diag.error_cursor = 0;
 	h->diag.drained = 0;
 	h->diag.hide_target = 0;
-	h->diag.dirty = 0;
+	h->dirty = 0;
 }
 
 void cs_diag_truncate(struct cs_handle *h, unsigned n)
@@ -57,7 +57,7 @@ static void cs_diag_push(struct cs_handle *h, const char *sqlstate, SQLINTEGER n
 	d->rec[d->n].native = native;
 	d->rec[d->n].msg = msg;
 	d->n++;
-	d->dirty = 1;
+	h->dirty = 1;
 }
 
 SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state, const char *fmt, ...)
@@ -177,7 +177,7 @@ void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type)
 		return;
 	h->diag.drained = 1;
 	h->diag.drain_base = h->diag.n;
-	h->diag.dirty = 1;
+	h->dirty = 1;
 	for (i = 0; i < CS_DIAG_MAX; i++) {
 		SQLCHAR state[6] = "", text[SQL_MAX_MESSAGE_LENGTH * 2];
 		SQLINTEGER native = 0;
