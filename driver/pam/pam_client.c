@@ -38,7 +38,6 @@
 
 #define CS_PAM_ATTEMPTS   3
 #define CS_PAM_POOL_MAX   4        /* idle easy handles kept */
-#define CS_PAM_TOKEN_MAX  8192
 #define CS_PAM_HOST_MAX   256
 #define CS_PAM_PATH       "/rest/cmdctrl/Request"
 
@@ -370,26 +369,17 @@ static int cs_pam_build_headers(struct cs_pam_req *rq, struct cs_pam_err *err)
 	};
 	const char *token = rq->cfg->token;
 	struct curl_slist *h = NULL, *t;
+	const char *why;
 	size_t tlen, i, n;
 	char *auth;
 
-	tlen = token ? strlen(token) : 0;
-	if (tlen == 0 || tlen > CS_PAM_TOKEN_MAX) {
-		cs_pam_errf(err, CS_S28000, 0, "PAM %s failed: the API token "
-			    "is %s", rq->op,
-			    tlen ? "too long" : "missing");
+	why = cs_pam_token_problem(token);
+	if (why) {
+		/* session.c refuses such a token before: the same rule. */
+		cs_pam_errf(err, CS_S08001, 0, "PAM %s failed: the API token %s", rq->op, why);
 		return -1;
 	}
-	for (i = 0; i < tlen; i++) {
-		unsigned char c = (unsigned char)token[i];
-
-		if (c < 0x21 || c == 0x7f) {
-			cs_pam_errf(err, CS_S28000, 0, "PAM %s failed: the API "
-				    "token holds a blank or control character",
-				    rq->op);
-			return -1;
-		}
-	}
+	tlen = strlen(token);
 	n = sizeof(auth_prefix) + tlen;
 	auth = malloc(n);
 	if (!auth)

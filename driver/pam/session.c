@@ -21,7 +21,6 @@
 #include "pam/registry.h"
 #include "pam/session.h"
 
-#define CS_TOKEN_MAX        4096
 #define CS_DURATION_MAX     525600 /* minutes: one year */
 #define CS_TIMEOUT_MAX      600    /* seconds */
 
@@ -29,7 +28,7 @@
 struct cs_auth_cfg {
 	struct cs_pam_cfg pam;
 	int share;
-	char token[CS_TOKEN_MAX];
+	char token[CS_PAM_TOKEN_MAX + 1];
 	char reason[512];
 	char token_src[1024];  /* where the token came from, for messages */
 };
@@ -94,7 +93,7 @@ static int cs_token_line(const char *s, size_t n, char *out, size_t outlen)
  */
 static SQLRETURN cs_token_from_file(struct cs_dbc *d, const char *path, char *out, size_t outlen)
 {
-	char buf[CS_TOKEN_MAX + 2];
+	char buf[CS_PAM_TOKEN_MAX + 2];
 	struct stat st;
 	ssize_t n;
 	SQLRETURN rc = SQL_SUCCESS;
@@ -147,25 +146,17 @@ static SQLRETURN cs_cfg_token_read(struct cs_dbc *d, const struct cs_attrs *cfg,
 	return SQL_SUCCESS;
 }
 
-/* A token goes into an HTTP header: printable ASCII without blanks. */
-static int cs_token_ok(const char *t)
-{
-	for (; *t; t++)
-		if ((unsigned char)*t <= 0x20 || (unsigned char)*t >= 0x7f)
-			return 0;
-	return 1;
-}
-
 /* The API token, read and checked. */
 static SQLRETURN cs_cfg_token(struct cs_dbc *d, const struct cs_attrs *cfg, char *out, size_t outlen)
 {
 	SQLRETURN rc = cs_cfg_token_read(d, cfg, out, outlen);
+	const char *why = rc == SQL_SUCCESS ? cs_pam_token_problem(out) : NULL;
 
-	if (rc == SQL_SUCCESS && !cs_token_ok(out)) {
+	if (why) {
 		explicit_bzero(out, outlen);
-		return cs_diag_add(&d->h, CS_S08001, "%s: the API token from %s holds a blank or a control "
-				   "character", d->dsn, cs_cfg_str(cfg, CS_K_PAMTOKEN) ? "PamToken" :
-				   cs_cfg_str(cfg, CS_K_PAMTOKENFILE) ? "PamTokenFile" : "PamTokenEnv");
+		return cs_diag_add(&d->h, CS_S08001, "%s: the API token from %s %s", d->dsn,
+				   cs_cfg_str(cfg, CS_K_PAMTOKEN) ? "PamToken" :
+				   cs_cfg_str(cfg, CS_K_PAMTOKENFILE) ? "PamTokenFile" : "PamTokenEnv", why);
 	}
 	return rc;
 }

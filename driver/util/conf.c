@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "util/connstr.h"
 
 const struct cs_key cs_keys[CS_K__COUNT] = {
@@ -23,32 +24,6 @@ const struct cs_key cs_keys[CS_K__COUNT] = {
 #undef CS_KEY
 };
 
-/* Blanks allowed around a typed value. */
-static int cs_conf_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
-static unsigned char cs_conf_lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* ASCII case-insensitive equality of NUL-terminated a and b[0..blen). */
-static int cs_conf_eqn(const char *a, const char *b, size_t blen)
-{
-	size_t i;
-
-	for (i = 0; i < blen; i++) {
-		if (a[i] == '\0' ||
-		    cs_conf_lower((unsigned char)a[i]) !=
-		    cs_conf_lower((unsigned char)b[i]))
-			return 0;
-	}
-	return a[blen] == '\0';
-}
-
 const struct cs_key *cs_conf_find(const char *name)
 {
 	size_t i, len;
@@ -57,7 +32,7 @@ const struct cs_key *cs_conf_find(const char *name)
 		return NULL;
 	len = strlen(name);
 	for (i = 0; i < CS_K__COUNT; i++)
-		if (cs_conf_eqn(cs_keys[i].name, name, len))
+		if (cs_ascii_eqn(cs_keys[i].name, name, len))
 			return &cs_keys[i];
 	return NULL;
 }
@@ -67,9 +42,9 @@ static void cs_conf_trim(const char *v, const char **b, const char **e)
 {
 	const char *end = v + strlen(v);
 
-	while (v < end && cs_conf_blank(*v))
+	while (v < end && cs_ascii_blank(*v))
 		v++;
-	while (end > v && cs_conf_blank(end[-1]))
+	while (end > v && cs_ascii_blank(end[-1]))
 		end--;
 	*b = v;
 	*e = end;
@@ -96,7 +71,7 @@ int cs_conf_bool(const char *v)
 		return -1;
 	cs_conf_trim(v, &b, &e);
 	for (i = 0; i < sizeof(cs_bool_words) / sizeof(cs_bool_words[0]); i++)
-		if (cs_conf_eqn(cs_bool_words[i].word, b, (size_t)(e - b)))
+		if (cs_ascii_eqn(cs_bool_words[i].word, b, (size_t)(e - b)))
 			return cs_bool_words[i].value;
 	return -1;
 }
@@ -141,8 +116,8 @@ int cs_conf_in_namespace(const char *name)
 	for (i = 0; i < sizeof(cs_conf_namespaces) / sizeof(cs_conf_namespaces[0]); i++) {
 		len = strlen(cs_conf_namespaces[i]);
 		for (j = 0; j < len; j++)
-			if (cs_conf_lower((unsigned char)name[j]) !=
-			    cs_conf_lower((unsigned char)cs_conf_namespaces[i][j]))
+			if (cs_ascii_lower((unsigned char)name[j]) !=
+			    cs_ascii_lower((unsigned char)cs_conf_namespaces[i][j]))
 				break;
 		if (j == len)
 			return 1;
@@ -177,16 +152,16 @@ unsigned cs_conf_distance(const char *a, const char *b)
 	for (j = 0; j <= lb; j++)
 		p[j] = (unsigned)j;
 	for (i = 1; i <= la; i++) {
-		unsigned char ai = cs_conf_lower((unsigned char)a[i - 1]);
+		unsigned char ai = cs_ascii_lower((unsigned char)a[i - 1]);
 
 		c[0] = (unsigned)i;
 		for (j = 1; j <= lb; j++) {
-			unsigned char bj = cs_conf_lower((unsigned char)b[j - 1]);
+			unsigned char bj = cs_ascii_lower((unsigned char)b[j - 1]);
 			unsigned cost = ai != bj;
 
 			c[j] = cs_conf_min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
-			if (i > 1 && j > 1 && ai == cs_conf_lower((unsigned char)b[j - 2]) &&
-			    cs_conf_lower((unsigned char)a[i - 2]) == bj && pp[j - 2] + 1 < c[j])
+			if (i > 1 && j > 1 && ai == cs_ascii_lower((unsigned char)b[j - 2]) &&
+			    cs_ascii_lower((unsigned char)a[i - 2]) == bj && pp[j - 2] + 1 < c[j])
 				c[j] = pp[j - 2] + 1;
 		}
 		t = pp;

@@ -28,35 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the parser trims around keys and values, and the builder protects. */
-static int cs_is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
-static unsigned char cs_ascii_lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* ASCII case-insensitive equality of NUL-terminated k and b[0..blen). */
-static int cs_key_eqn(const char *k, const char *b, size_t blen)
-{
-	size_t i;
-
-	for (i = 0; i < blen; i++) {
-		if (k[i] == '\0' ||
-		    cs_ascii_lower((unsigned char)k[i]) !=
-		    cs_ascii_lower((unsigned char)b[i]))
-			return 0;
-	}
-	return k[blen] == '\0';
-}
+#include "util/ascii.h"
 
 int cs_connstr_key_eq(const char *a, const char *b)
 {
-	return cs_key_eqn(a, b, strlen(b));
+	return cs_ascii_eqn(a, b, strlen(b));
 }
 
 static void cs_wipe_free(char *s)
@@ -213,7 +189,7 @@ static size_t cs_kidx_slot(const struct cs_kidx *x, const struct cs_attrs *a,
 	size_t i = cs_key_hash(key, klen) & x->mask;
 
 	while (x->slot[i] != 0 &&
-	       !cs_key_eqn(a->v[x->slot[i] - 1].key, key, klen))
+	       !cs_ascii_eqn(a->v[x->slot[i] - 1].key, key, klen))
 		i = (i + 1) & x->mask;
 	return i;
 }
@@ -305,7 +281,7 @@ static int cs_scan_segment(const char *s, size_t len, size_t *pos,
 {
 	size_t p = *pos, start, end;
 
-	while (p < len && cs_is_blank((unsigned char)s[p]))
+	while (p < len && cs_ascii_blank((unsigned char)s[p]))
 		p++;
 	if (p == len || s[p] == ';') {
 		*pos = p < len ? p + 1 : p;
@@ -320,7 +296,7 @@ static int cs_scan_segment(const char *s, size_t len, size_t *pos,
 		return -1;
 	}
 	end = p;
-	while (end > start && cs_is_blank((unsigned char)s[end - 1]))
+	while (end > start && cs_ascii_blank((unsigned char)s[end - 1]))
 		end--;
 	if (end == start) {
 		cs_err(err, errlen, "connection string: empty key at offset %zu", start);
@@ -335,7 +311,7 @@ static int cs_scan_segment(const char *s, size_t len, size_t *pos,
 	seg->key_len = end - start;
 
 	p++;	/* '=' */
-	while (p < len && cs_is_blank((unsigned char)s[p]))
+	while (p < len && cs_ascii_blank((unsigned char)s[p]))
 		p++;
 	if (p < len && s[p] == '{') {
 		if (cs_scan_braced(s, len, p, &end)) {
@@ -346,7 +322,7 @@ static int cs_scan_segment(const char *s, size_t len, size_t *pos,
 		seg->val_len = end - p - 1;
 		seg->braced = 1;
 		p = end + 1;
-		while (p < len && cs_is_blank((unsigned char)s[p]))
+		while (p < len && cs_ascii_blank((unsigned char)s[p]))
 			p++;
 		if (p < len && s[p] != ';') {
 			cs_err(err, errlen, "connection string: text after the closing '}' at offset %zu",
@@ -358,7 +334,7 @@ static int cs_scan_segment(const char *s, size_t len, size_t *pos,
 		while (p < len && s[p] != ';')
 			p++;
 		end = p;
-		while (end > start && cs_is_blank((unsigned char)s[end - 1]))
+		while (end > start && cs_ascii_blank((unsigned char)s[end - 1]))
 			end--;
 		seg->val_off = start;
 		seg->val_len = end - start;
@@ -479,7 +455,7 @@ const char *cs_attrs_get(const struct cs_attrs *a, const char *key)
 		return NULL;
 	klen = strlen(key);
 	for (i = 0; i < a->n; i++)
-		if (cs_key_eqn(a->v[i].key, key, klen))
+		if (cs_ascii_eqn(a->v[i].key, key, klen))
 			return a->v[i].value;
 	return NULL;
 }
@@ -490,7 +466,7 @@ static size_t cs_attrs_find(const struct cs_attrs *a, const char *key)
 	size_t i, klen = strlen(key);
 
 	for (i = 0; i < a->n; i++)
-		if (cs_key_eqn(a->v[i].key, key, klen))
+		if (cs_ascii_eqn(a->v[i].key, key, klen))
 			break;
 	return i;
 }
@@ -655,8 +631,8 @@ int cs_connstr_needs_braces(const char *value)
 	if (!value || value[0] == '\0')
 		return 0;
 	len = strlen(value);
-	if (cs_is_blank((unsigned char)value[0]) ||
-	    cs_is_blank((unsigned char)value[len - 1]))
+	if (cs_ascii_blank((unsigned char)value[0]) ||
+	    cs_ascii_blank((unsigned char)value[len - 1]))
 		return 1;
 	return strpbrk(value, ";{}=") != NULL;
 }
@@ -672,8 +648,8 @@ static int cs_key_writable(const char *key)
 
 	if (len == 0 || len > CS_KEY_MAX)
 		return 0;
-	if (cs_is_blank((unsigned char)key[0]) ||
-	    cs_is_blank((unsigned char)key[len - 1]))
+	if (cs_ascii_blank((unsigned char)key[0]) ||
+	    cs_ascii_blank((unsigned char)key[len - 1]))
 		return 0;
 	return strpbrk(key, "=;{}") == NULL;
 }

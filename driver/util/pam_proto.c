@@ -34,6 +34,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/ascii.h"
+
 /* Bytes of the PAM's "message" quoted in a diagnostic. */
 #define CS_PAM_MSG_MAX 160
 
@@ -68,20 +70,16 @@ struct cs_pam_resp {
  */
 static pthread_mutex_t cs_pam_cjson_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static unsigned char cs_pam_lower(unsigned char c)
+const char *cs_pam_token_problem(const char *t)
 {
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
+	size_t i, n = t ? strlen(t) : 0;
 
-/* ASCII case-insensitive equality (independent of the locale). */
-static int cs_pam_ieq(const char *a, const char *b)
-{
-	while (*a && cs_pam_lower((unsigned char)*a) ==
-	       cs_pam_lower((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
+	if (n == 0 || n > CS_PAM_TOKEN_MAX)
+		return "is empty or too long";
+	for (i = 0; i < n; i++)
+		if ((unsigned char)t[i] <= 0x20 || (unsigned char)t[i] >= 0x7f)
+			return "holds a blank or a control character";
+	return NULL;
 }
 
 /* ASCII case-insensitive: does needle occur in hay? */
@@ -91,8 +89,8 @@ static int cs_pam_icontains(const char *hay, const char *needle)
 
 	for (; *hay; hay++) {
 		for (i = 0; i < n; i++) {
-			if (cs_pam_lower((unsigned char)hay[i]) !=
-			    cs_pam_lower((unsigned char)needle[i]))
+			if (cs_ascii_lower((unsigned char)hay[i]) !=
+			    cs_ascii_lower((unsigned char)needle[i]))
 				break;
 		}
 		if (i == n)
@@ -109,7 +107,7 @@ static cJSON *cs_pam_get(const cJSON *obj, const char *name)
 	if (!cJSON_IsObject(obj))
 		return NULL;
 	for (it = obj->child; it; it = it->next) {
-		if (it->string && cs_pam_ieq(it->string, name))
+		if (it->string && cs_ascii_ieq(it->string, name))
 			return it;
 	}
 	return NULL;

@@ -19,6 +19,7 @@
 /* A limit as text, for messages: "over " CS_PAM_STR(CS_PAM_BODY_MAX_MIB) " MiB". */
 #define CS_PAM_STR_(x) #x
 #define CS_PAM_STR(x) CS_PAM_STR_(x)
+#define CS_PAM_TOKEN_MAX  4096           /* API token bytes */
 #define CS_PAM_ID_MAX     256
 #define CS_PAM_FIELD_MAX  1024           /* account / passwd bytes */
 
@@ -35,6 +36,11 @@ struct cs_pam_cfg {
 	long timeout_ms;        /* one request */
 	long long deadline_ms;  /* absolute CLOCK_MONOTONIC ms bounding all
 				 * attempts, or 0 for none */
+	long long linger_ms;    /* PamLinger: kept after the last release */
+	const char *agent_socket; /* PamAgent=1: credshim-agent's socket, which
+				   * checks out and in instead (NULL: this process) */
+	const char *agent_path;   /* the agent started when nothing listens */
+	int share, fresh;       /* for the agent: set by the registry */
 };
 
 struct cs_pam_err {
@@ -69,6 +75,15 @@ int cs_pam_parse_checkin(long http_status, const char *body, size_t len,
  */
 char *cs_pam_checkout_body(const struct cs_pam_cfg *cfg);
 char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id);
+
+/*
+ * The one rule for the API token, wherever credshim takes one: it goes
+ * into an HTTP header, so 1 to CS_PAM_TOKEN_MAX bytes of printable ASCII
+ * without blanks (0x21 to 0x7e; a non-ASCII byte is refused too).  NULL
+ * when t keeps the rule, else what is wrong, to follow "the API token":
+ * "is empty or too long" or "holds a blank or a control character".
+ */
+const char *cs_pam_token_problem(const char *t);
 
 /* Fills *err (shared by both layers): SQLSTATE, HTTP status (0 for none)
  * and "[credshim] " + the message. */

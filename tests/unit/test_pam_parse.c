@@ -520,8 +520,29 @@ static void test_request_bodies(void)
 	free(s);
 }
 
+/* The one API token rule (session.c and pam_client.c both apply it). */
+static void test_token_rule(void)
+{
+	char big[CS_PAM_TOKEN_MAX + 2];
+
+	CHECK(cs_pam_token_problem("abc-DEF_123.~!") == NULL);
+	CHECK_STR(cs_pam_token_problem(""), "is empty or too long");
+	CHECK_STR(cs_pam_token_problem(NULL), "is empty or too long");
+	CHECK_STR(cs_pam_token_problem("a b"), "holds a blank or a control character");
+	CHECK_STR(cs_pam_token_problem("a\tb"), "holds a blank or a control character");
+	CHECK_STR(cs_pam_token_problem("a\x7f"), "holds a blank or a control character");
+	CHECK_STR(cs_pam_token_problem("caf\xc3\xa9"), "holds a blank or a control character");
+	memset(big, 'x', sizeof(big));
+	big[CS_PAM_TOKEN_MAX] = '\0';
+	CHECK(cs_pam_token_problem(big) == NULL);
+	big[CS_PAM_TOKEN_MAX] = 'x';
+	big[CS_PAM_TOKEN_MAX + 1] = '\0';
+	CHECK_STR(cs_pam_token_problem(big), "is empty or too long");
+}
+
 int main(void)
 {
+	test_token_rule();
 	test_success();
 	test_body_status();
 	test_http_errors();
