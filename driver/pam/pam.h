@@ -4,7 +4,8 @@
  * HTTPS exchange each for checkout and check-in, through libcurl, with
  * retries and timeouts, sharing one connection cache (keep-alive, TLS
  * sessions) across the process.  What is sent and how an answer is judged
- * is the pure protocol layer's (util/pam_proto.h).
+ * is the pure protocol layer's (util/pam_proto.h); docs/pam-protocol.md
+ * describes the API.
  * Errors come back as a SQLSTATE and a message that never holds a secret.
  */
 #ifndef CS_PAM_H

@@ -3,7 +3,8 @@
  * pam_proto.h - the PAM credential checkout API as data (pure: no
  * network): the request bodies credshim sends and how a response (HTTP
  * status + body bytes) is judged.  Unit-tested and fuzzed without a
- * network; the network client is pam/pam.h.
+ * network; the network client is pam/pam.h.  docs/pam-protocol.md
+ * describes the API: requests, responses, the status rules.
  * Errors come back as a SQLSTATE and a message that never holds a secret.
  */
 #ifndef CS_PAM_PROTO_H

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """mockpam: a mock PAM (privileged access manager) credential checkout server.
 
-Implements the REST API described in /work/shared/PROTOCOL.md (copied into
-docs by the project): PasswordCheckout / PasswordCheckin under
+Implements the REST API described in docs/pam-protocol.md:
+PasswordCheckout / PasswordCheckin under
 /rest/cmdctrl/Request, plus a token-less control API under /_mock/ for tests.
 
 Standard library only; run with /usr/bin/python3.  When --pg-host is given,
