@@ -37,7 +37,7 @@
 #
 # Environment:
 #   CS_CBENCH_CYCLES    measured cycles per callgrind run and per native
-#                       run of the wall-clock table (default 5)
+#                       run of the wall-clock table (default 7)
 #   CS_CBENCH_ROUNDS    interleaved native rounds of the wall-clock table
 #                       (default 3; 0 leaves the table out)
 #   CS_CBENCH_RSS       connects of the memory runs (default 100, to keep
@@ -454,7 +454,7 @@ main() {
   build="${1:-$CS_SOURCE_DIR/build}"
   build=$(cd "$build" 2>/dev/null && pwd) || cs_die "build directory ${1:-build} does not exist"
   cs_require_env CS_PG_HOST CS_PG_PORT CS_PG_DATABASE CS_PG_USER CS_PG_PASSWORD CS_ODBC_DRIVER_DIR
-  cycles="${CS_CBENCH_CYCLES:-5}"
+  cycles="${CS_CBENCH_CYCLES:-7}"
   rounds="${CS_CBENCH_ROUNDS:-3}"
   rss="${CS_CBENCH_RSS:-100}"
   credshim="${CS_CBENCH_CREDSHIM:-$build/driver/libcredshim.so}"
