@@ -62,57 +62,45 @@ static SQLRETURN cs_alloc_dbc(struct cs_env *e, SQLHANDLE *out)
 	return SQL_SUCCESS;
 }
 
-static SQLRETURN cs_alloc_stmt(struct cs_dbc *d, SQLHANDLE *out)
+/*
+ * A statement or explicit descriptor on d: the target's handle first, then
+ * credshim's wrapper, linked into d's list of its kind.
+ */
+static SQLRETURN cs_alloc_child(struct cs_dbc *d, SQLSMALLINT type, SQLHANDLE *out)
 {
-	struct cs_stmt *s;
+	enum cs_kind kind = type == SQL_HANDLE_STMT ? CS_KIND_STMT : CS_KIND_DESC;
 	SQLHANDLE th = SQL_NULL_HANDLE;
+	struct cs_handle *h;
 	SQLRETURN rc;
 
 	if (!d->connected)
 		return cs_diag_add(&d->h, CS_S08003, "the connection is not open");
-	rc = cs_target_alloc(d->h.drv, SQL_HANDLE_STMT, d->h.target, &th);
+	rc = cs_target_alloc(d->h.drv, type, d->h.target, &th);
 	if (!SQL_SUCCEEDED(rc))
 		return rc;
-	s = cs_handle_new(CS_KIND_STMT);
-	if (!s) {
-		cs_target_free(d->h.drv, SQL_HANDLE_STMT, th);
+	h = cs_handle_new(kind);
+	if (!h) {
+		cs_target_free(d->h.drv, type, th);
 		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
 	}
-	s->h.target = th;
-	s->h.drv = d->h.drv;
-	s->dbc = d;
+	h->target = th;
+	h->drv = d->h.drv;
 	cs_mutex_lock(&d->lock);
-	s->next = d->stmts;
-	d->stmts = s;
-	cs_mutex_unlock(&d->lock);
-	*out = s;
-	return rc;
-}
+	if (kind == CS_KIND_STMT) {
+		struct cs_stmt *s = (struct cs_stmt *)h;
 
-static SQLRETURN cs_alloc_desc(struct cs_dbc *d, SQLHANDLE *out)
-{
-	struct cs_desc *ds;
-	SQLHANDLE th = SQL_NULL_HANDLE;
-	SQLRETURN rc;
+		s->dbc = d;
+		s->next = d->stmts;
+		d->stmts = s;
+	} else {
+		struct cs_desc *ds = (struct cs_desc *)h;
 
-	if (!d->connected)
-		return cs_diag_add(&d->h, CS_S08003, "the connection is not open");
-	rc = cs_target_alloc(d->h.drv, SQL_HANDLE_DESC, d->h.target, &th);
-	if (!SQL_SUCCEEDED(rc))
-		return rc;
-	ds = cs_handle_new(CS_KIND_DESC);
-	if (!ds) {
-		cs_target_free(d->h.drv, SQL_HANDLE_DESC, th);
-		return cs_diag_add(&d->h, CS_SHY001, "out of memory");
+		ds->dbc = d;
+		ds->next = d->descs;
+		d->descs = ds;
 	}
-	ds->h.target = th;
-	ds->h.drv = d->h.drv;
-	ds->dbc = d;
-	cs_mutex_lock(&d->lock);
-	ds->next = d->descs;
-	d->descs = ds;
 	cs_mutex_unlock(&d->lock);
-	*out = ds;
+	*out = h;
 	return rc;
 }
 
@@ -135,12 +123,12 @@ CS_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT type, SQLHANDLE in, SQLHA
 		if (!(o = cs_get(in, CS_KIND_DBC)))
 			return SQL_INVALID_HANDLE;
 		cs_diag_reset(o);
-		return cs_alloc_stmt((struct cs_dbc *)o, out);
+		return cs_alloc_child((struct cs_dbc *)o, SQL_HANDLE_STMT, out);
 	case SQL_HANDLE_DESC:
 		if (!(o = cs_get(in, CS_KIND_DBC)))
 			return SQL_INVALID_HANDLE;
 		cs_diag_reset(o);
-		return cs_alloc_desc((struct cs_dbc *)o, out);
+		return cs_alloc_child((struct cs_dbc *)o, SQL_HANDLE_DESC, out);
 	}
 	return SQL_ERROR;
 }

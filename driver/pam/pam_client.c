@@ -737,36 +737,42 @@ static int cs_pam_ready(const struct cs_pam_cfg *cfg, const char *op,
 	return 0;
 }
 
+/* One exchange with a request body built by the caller (NULL: out of
+ * memory); frees the body. */
+static int cs_pam_send(const struct cs_pam_cfg *cfg, const char *op, const char *method,
+		       const char *id, char *body, cs_pam_judge_fn judge, void *ctx,
+		       struct cs_pam_err *err)
+{
+	int rc;
+
+	if (!body) {
+		cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory", op);
+		return -1;
+	}
+	rc = cs_pam_exchange(cfg, op, method, id, body, judge, ctx, err);
+	free(body);
+	return rc;
+}
+
 int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 		    struct cs_pam_err *err)
 {
-	char *body;
 	int rc;
 
 	cs_pam_checkout_wipe(out);
 	memset(err, 0, sizeof(*err));
 	if (cs_pam_ready(cfg, "checkout", err) != 0)
 		return -1;
-	body = cs_pam_checkout_body(cfg);
-	if (!body) {
-		cs_pam_errf(err, CS_SHY001, 0,
-			    "PAM checkout failed: out of memory");
-		return -1;
-	}
-	rc = cs_pam_exchange(cfg, "checkout", "POST", NULL, body,
-			     cs_pam_judge_checkout, out, err);
+	rc = cs_pam_send(cfg, "checkout", "POST", NULL, cs_pam_checkout_body(cfg),
+			 cs_pam_judge_checkout, out, err);
 	if (rc != 0)
 		cs_pam_checkout_wipe(out);
-	free(body);
 	return rc;
 }
 
 int cs_pam_checkin(const struct cs_pam_cfg *cfg, const char *id,
 		   struct cs_pam_err *err)
 {
-	char *body;
-	int rc;
-
 	memset(err, 0, sizeof(*err));
 	if (cs_pam_ready(cfg, "check-in", err) != 0)
 		return -1;
@@ -775,14 +781,6 @@ int cs_pam_checkin(const struct cs_pam_cfg *cfg, const char *id,
 			    "PAM check-in failed: no checkout id");
 		return -1;
 	}
-	body = cs_pam_checkin_body(cfg, id);
-	if (!body) {
-		cs_pam_errf(err, CS_SHY001, 0,
-			    "PAM check-in failed: out of memory");
-		return -1;
-	}
-	rc = cs_pam_exchange(cfg, "check-in", "PUT", id, body,
-			     cs_pam_judge_checkin, NULL, err);
-	free(body);
-	return rc;
+	return cs_pam_send(cfg, "check-in", "PUT", id, cs_pam_checkin_body(cfg, id),
+			   cs_pam_judge_checkin, NULL, err);
 }

@@ -603,45 +603,45 @@ static char *cs_pam_print_request(cJSON *root)
 	return out;
 }
 
+/* A request body's root with its "Request" object holding type and
+ * runHost; *req gets the object.  NULL on ENOMEM. */
+static cJSON *cs_pam_request(const char *type, const struct cs_pam_cfg *cfg, cJSON **req)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	*req = root ? cJSON_AddObjectToObject(root, "Request") : NULL;
+	if (!*req || cs_pam_add_str(*req, "type", type) != 0 ||
+	    cs_pam_add_str(*req, "runHost", cfg->run_host) != 0) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
 char *cs_pam_checkout_body(const struct cs_pam_cfg *cfg)
 {
-	cJSON *root, *req;
+	cJSON *req, *root = cs_pam_request("PasswordCheckout", cfg, &req);
 
-	root = cJSON_CreateObject();
 	if (!root)
 		return NULL;
-	req = cJSON_AddObjectToObject(root, "Request");
-	if (!req ||
-	    cs_pam_add_str(req, "type", "PasswordCheckout") != 0 ||
-	    cs_pam_add_str(req, "runHost", cfg->run_host) != 0 ||
-	    cs_pam_add_str(req, "reason", cfg->reason) != 0 ||
-	    !cJSON_AddNumberToObject(req, "duration",
-				     (double)cfg->duration_min) ||
-	    cs_pam_add_str(req, "emailid", cfg->email) != 0)
-		goto out_delete_root;
+	if (cs_pam_add_str(req, "reason", cfg->reason) != 0 ||
+	    !cJSON_AddNumberToObject(req, "duration", (double)cfg->duration_min) ||
+	    cs_pam_add_str(req, "emailid", cfg->email) != 0) {
+		cJSON_Delete(root);
+		return NULL;
+	}
 	return cs_pam_print_request(root);
-
-out_delete_root:
-	cJSON_Delete(root);
-	return NULL;
 }
 
 char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id)
 {
-	cJSON *root, *req;
+	cJSON *req, *root = cs_pam_request("PasswordCheckin", cfg, &req);
 
-	root = cJSON_CreateObject();
 	if (!root)
 		return NULL;
-	req = cJSON_AddObjectToObject(root, "Request");
-	if (!req ||
-	    cs_pam_add_str(req, "type", "PasswordCheckin") != 0 ||
-	    cs_pam_add_str(req, "runHost", cfg->run_host) != 0 ||
-	    cs_pam_add_str(req, "id", id) != 0)
-		goto out_delete_root;
+	if (cs_pam_add_str(req, "id", id) != 0) {
+		cJSON_Delete(root);
+		return NULL;
+	}
 	return cs_pam_print_request(root);
-
-out_delete_root:
-	cJSON_Delete(root);
-	return NULL;
 }
