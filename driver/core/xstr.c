@@ -198,7 +198,8 @@ static int cs_xout_reserve(struct cs_xout *x, size_t units)
 {
 	if (units >= CS_XOUT_MAX || units + 1 <= cs_xout_cap(x))
 		return 0;
-	return cs_xout_resize(x, units + 1);
+	/* room to spare, so that a string of that length does not fill it */
+	return cs_xout_resize(x, units + units / 8 + 16);
 }
 
 /* How many code units of the target's encoding x holds before its NUL. */
@@ -227,6 +228,9 @@ static size_t cs_xout_held(const struct cs_xout *x)
 static int cs_xout_ask(struct cs_xout *x, cs_xout_call call, void *ctx, SQLRETURN *rc)
 {
 	size_t unit = cs_xout_unit(x), cap, held, want, prev = (size_t)-1;
+	/* a string within one character of the end has filled the buffer:
+	 * a target may stop short of a character that did not fit */
+	size_t slack = x->app_wide ? 4 : 2;
 	SQLLEN tlen;
 	int tries;
 
@@ -246,10 +250,10 @@ static int cs_xout_ask(struct cs_xout *x, cs_xout_call call, void *ctx, SQLRETUR
 			 * buffer got no more than the last one */
 			if (tl > held && held != prev)
 				want = tl;
-			else if (held + 1 >= cap)
-				want = cap * 2;   /* filled exactly: maybe cut */
-		} else if (held + 4 >= cap) {
-			want = cap * 2;           /* SQL_NO_TOTAL and (nearly) full */
+			else if (held + slack >= cap)
+				want = cap * 2;   /* filled: maybe cut */
+		} else if (held + slack >= cap) {
+			want = cap * 2;           /* SQL_NO_TOTAL and filled */
 		}
 		if (!want)
 			return 0;

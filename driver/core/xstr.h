@@ -53,11 +53,11 @@ CS_HIDDEN SQLRETURN cs_out_str(const char *s, int wide, void *buf, SQLLEN buflen
  * A target's answer may depend on the buffer it is given (psqlODBC cuts a
  * long diagnostic into pieces sized by the first request on the record;
  * sqliteodbc's SQLNativeSql truncates without saying so): a string that
- * fills the buffer exactly, or whose reported length is longer than what
- * was written or unknown (SQL_NO_TOTAL), is taken as cut, and the target
- * is asked again with a larger buffer.  So the application gets the same
- * length however it asks, and that length is backed by the characters
- * written when it asks again with length + 1.
+ * fills the buffer (to within one character), or whose reported length is
+ * longer than what was written or unknown (SQL_NO_TOTAL), is taken as
+ * cut, and the target is asked again with a larger buffer.  So the
+ * application gets the same length however it asks, and that length is
+ * backed by the characters written when it asks again with length + 1.
  */
 
 /* The largest buffer length an SQLSMALLINT / SQLINTEGER argument carries

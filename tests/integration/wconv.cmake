@@ -67,7 +67,7 @@ cs_require_odbc_env
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 fake="DRIVER={credshim};TargetDriver=$3"
 args=(pg "DSN=cs_pg_a" sqlite "DSN=cs_sqlite")
-for mode in honest short silent nototal pieces; do
+for mode in honest short silent quiet nototal pieces; do
   args+=(fake "$fake;Mode=$mode")
 done
 cs_client 600 "$2" "${args[@]}"

@@ -548,7 +548,7 @@ static void run_getdata(SQLHDBC dbc, const SQLWCHAR *select, const char *value, 
 				result(0, "SQLFetch of the long value");
 			else if (t == 0)
 				getdata_pieces(st, 1, SQL_C_CHAR, value, strlen(value), pieces[i]);
-			else if (pieces[i] % 2 == 0)
+			else if (pieces[i] % 2 == 0) /* sqliteodbc writes past an odd one */
 				getdata_pieces(st, 1, SQL_C_WCHAR, wvalue, wlen(wvalue) * sizeof(SQLWCHAR),
 					       pieces[i]);
 			SQLFreeHandle(SQL_HANDLE_STMT, st);

@@ -14,6 +14,7 @@
  *   short    at a character boundary, leaving bytes unused, full length;
  *   silent   buflen - 1 bytes, that length reported, SQL_SUCCESS
  *            (sqliteodbc's SQLNativeSql);
+ *   quiet    at a character boundary, that length reported, SQL_SUCCESS;
  *   nototal  buflen - 1 bytes, SQL_NO_TOTAL reported;
  *   pieces   psqlODBC's diagnostics: a message is cut into pieces the
  *            size of the first request on the record (record 1 resets
@@ -36,7 +37,7 @@
 #define FK_EXPORT __attribute__((visibility("default")))
 
 enum fk_magic { FK_ENV = 0x414b4531, FK_DBC = 0x414b4432, FK_STMT = 0x414b5333 };
-enum fk_mode { FK_HONEST, FK_SHORT, FK_SILENT, FK_NOTOTAL, FK_PIECES };
+enum fk_mode { FK_HONEST, FK_SHORT, FK_SILENT, FK_NOTOTAL, FK_PIECES, FK_QUIET };
 
 /* The start of every handle: its one diagnostic record. */
 struct fk_head {
@@ -61,59 +62,54 @@ struct fk_stmt {
 	size_t gd_off;
 };
 
-/* n copies of unit, built once (the strings live as long as the process). */
-static const char *fk_repeat(char **cache, const char *head, const char *unit, size_t n)
+/*
+ * head and n copies of unit, built once into buf (cap bytes): static
+ * storage, because credshim unloads the library when its last
+ * environment goes and a heap cache would then be lost.
+ */
+static const char *fk_repeat(char *buf, size_t cap, const char *head, const char *unit, size_t n)
 {
 	size_t hl = strlen(head), ul = strlen(unit), i;
-	char *s;
 
-	if (*cache)
-		return *cache;
-	s = malloc(hl + ul * n + 1);
-	if (!s)
-		return "";
-	memcpy(s, head, hl);
+	if (buf[0] || hl + ul * n >= cap)
+		return buf;
+	memcpy(buf, head, hl);
 	for (i = 0; i < n; i++)
-		memcpy(s + hl + i * ul, unit, ul);
-	s[hl + ul * n] = '\0';
-	*cache = s;
-	return s;
+		memcpy(buf + hl + i * ul, unit, ul);
+	buf[hl + ul * n] = '\0';
+	return buf;
 }
+
+#define FK_REPEAT(size, head, unit, n)                                          \
+	do {                                                                    \
+		static char buf[size];                                          \
+		return fk_repeat(buf, sizeof(buf), head, unit, n);              \
+	} while (0)
 
 /* 400 x 22 UTF-16 units (28 bytes): 8,800 characters. */
 static const char *fk_message(void)
 {
-	static char *s;
-
-	return fk_repeat(&s, "[fake]", "Grüße ✓ 𝄞 ABCDEFGHIJ ", 400);
+	FK_REPEAT(12000, "[fake]", "Grüße ✓ 𝄞 ABCDEFGHIJ ", 400);
 }
 
 static const char *fk_colname(void)
 {
-	static char *s;
-
-	return fk_repeat(&s, "col_", "Ärger€𝄞x", 300);
+	FK_REPEAT(5000, "col_", "Ärger€𝄞x", 300);
 }
 
 static const char *fk_catalog(void)
 {
-	static char *s;
-
-	return fk_repeat(&s, "cat_", "Öl✓𝄞 ", 2000);
+	FK_REPEAT(23000, "cat_", "Öl✓𝄞 ", 2000);
 }
 
 static const char *fk_dbms(void)
 {
-	static char *s;
-
-	return fk_repeat(&s, "Fäke DB ", "𝄞ab✓", 500);
+	FK_REPEAT(5000, "Fäke DB ", "𝄞ab✓", 500);
 }
 
 static const char *fk_cursor(void)
 {
-	static char *s;
-
-	return fk_repeat(&s, "SQL_CUR_", "ü✓", 20);
+	FK_REPEAT(200, "SQL_CUR_", "ü✓", 20);
 }
 
 static void *fk_get(SQLHANDLE h, enum fk_magic magic)
@@ -159,9 +155,9 @@ static SQLRETURN fk_out(struct fk_head *h, enum fk_mode mode, const char *s, siz
 		return h ? fk_error(h, "HY090", "[fake]invalid buffer length") : SQL_ERROR;
 	if (buf && n >= (size_t)buflen) {
 		k = buflen > 0 ? (size_t)buflen - 1 : 0;
-		if (mode == FK_SHORT)
+		if (mode == FK_SHORT || mode == FK_QUIET)
 			k = fk_boundary(s, k);
-		if (mode == FK_SILENT || mode == FK_PIECES)
+		if (mode == FK_SILENT || mode == FK_PIECES || mode == FK_QUIET)
 			rep = (SQLLEN)k;
 		else if (mode == FK_NOTOTAL)
 			rep = SQL_NO_TOTAL;
@@ -172,7 +168,7 @@ static SQLRETURN fk_out(struct fk_head *h, enum fk_mode mode, const char *s, siz
 	}
 	if (len)
 		*len = rep;
-	if (k == n || mode == FK_SILENT || mode == FK_PIECES)
+	if (k == n || mode == FK_SILENT || mode == FK_PIECES || mode == FK_QUIET)
 		return SQL_SUCCESS;
 	if (h)
 		fk_post(h, "01004", "[fake]String data, right truncated");
@@ -284,7 +280,7 @@ FK_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC hdbc, SQLHWND hwnd, SQLCHAR
 					     SQLUSMALLINT completion)
 {
 	static const char *const modes[] = {"Mode=honest", "Mode=short", "Mode=silent", "Mode=nototal",
-					    "Mode=pieces"};
+					    "Mode=pieces", "Mode=quiet"};
 	struct fk_dbc *d = fk_get(hdbc, FK_DBC);
 	const char *s = (const char *)in;
 	size_t i;
