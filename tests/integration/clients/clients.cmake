@@ -22,3 +22,9 @@ set_tests_properties(${CS_CLIENT_CTESTS} PROPERTIES
 if(CS_VALGRIND)
   set_tests_properties(${CS_CLIENT_CTESTS} PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 1200)
 endif()
+
+# docs/compatibility.md names exactly the client and differential tests
+# there are (tests/check_compat_doc.sh reads this build's test list).
+add_test(NAME docs.compatibility
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/check_compat_doc.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(docs.compatibility PROPERTIES LABELS docs)
