@@ -33,15 +33,11 @@ typedef SQLRETURN (*diag_fn)(SQLSMALLINT, SQLHANDLE, SQLSMALLINT, SQLCHAR *, SQL
  * (CS_HANDLE_QUARANTINE in driver/core/handle.c). */
 #define HANDLE_QUARANTINE 1024
 
-static int passed, failed;
+#include "tcheck.h"
 
 static void check(int ok, const char *what)
 {
-	printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
+	result(ok, "%s", what);
 }
 
 #define SYM(var, type, name)                                          \
@@ -151,6 +147,6 @@ out:
 	      "a freed connection handle answers SQL_INVALID_HANDLE");
 	check(freeh(SQL_HANDLE_ENV, env) == SQL_SUCCESS, "SQLFreeHandle(ENV)");
 	check(freeh(SQL_HANDLE_ENV, env) == SQL_INVALID_HANDLE, "a freed environment handle answers SQL_INVALID_HANDLE");
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	printf("%d passed, %d failed\n", g_passed, g_failed);
+	return g_failed != 0;
 }

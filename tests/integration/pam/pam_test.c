@@ -41,43 +41,7 @@
 
 /* ---- results ---------------------------------------------------------- */
 
-static int g_passed;
-static int g_failed;
-static pthread_mutex_t g_out_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&g_out_lock);
-	printf("%s ", ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (ok)
-		g_passed++;
-	else
-		g_failed++;
-	pthread_mutex_unlock(&g_out_lock);
-}
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&g_out_lock);
-	fputs("    ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	pthread_mutex_unlock(&g_out_lock);
-}
+#include "../tcheck.h"
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -383,13 +347,6 @@ static char **mock_all_passwords(int *n)
 
 /* ---- ODBC helpers ------------------------------------------------------------ */
 
-#define DIAG_MAX 8
-
-struct diag {
-	int n;
-	char state[DIAG_MAX][6];
-	char msg[DIAG_MAX][1024];
-};
 
 /* Every message this process saw, for the secrets check. */
 static char *g_seen;
@@ -410,38 +367,6 @@ static void seen_add(const char *s)
 		g_seen_n += n + 1;
 	}
 	pthread_mutex_unlock(&g_out_lock);
-}
-
-static void diag_get(SQLSMALLINT ht, SQLHANDLE h, struct diag *d)
-{
-	SQLINTEGER native;
-	SQLSMALLINT len;
-
-	memset(d, 0, sizeof(*d));
-	for (d->n = 0; d->n < DIAG_MAX; d->n++) {
-		if (!SQL_SUCCEEDED(SQLGetDiagRec(ht, h, (SQLSMALLINT)(d->n + 1), (SQLCHAR *)d->state[d->n],
-						 &native, (SQLCHAR *)d->msg[d->n], sizeof(d->msg[0]), &len)))
-			break;
-		seen_add(d->msg[d->n]);
-	}
-}
-
-static void diag_print(const struct diag *d)
-{
-	int i;
-
-	if (d->n == 0)
-		note("(no diagnostic records)");
-	for (i = 0; i < d->n; i++)
-		note("[%d] %s %s", i + 1, d->state[i], d->msg[i]);
-}
-
-static void diag_show(SQLSMALLINT ht, SQLHANDLE h)
-{
-	struct diag d;
-
-	diag_get(ht, h, &d);
-	diag_print(&d);
 }
 
 /* A record's text without the driver manager's "[unixODBC]" in front. */
@@ -1923,6 +1848,7 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	g_diag_seen = seen_add;
 	config_load();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		die("curl_global_init failed");
