@@ -73,7 +73,8 @@ cs_run_step() {
 }
 
 # The end of the summary: the totals, or what failed and the output of
-# each failed test (its last 40 lines in the log), then the log's name.
+# each failed test (its FAIL lines, then its last 40 lines in the log),
+# then the log's name.
 cs_run_summary() {
   local rc="$1" t failed
   [[ -n "$CS_RUN_LOG" ]] || return 0
@@ -86,12 +87,15 @@ cs_run_summary() {
       tail -n 40 "$CS_RUN_LOG" | sed 's/^/   /'
     fi
     for t in $failed; do
-      printf 'run.sh: ---- %s, the end of its output:\n' "$t"
-      awk -v t="$t" '$0 ~ "Test +#[0-9]+: " t " " {on = 1; n = 0; delete buf}
+      printf 'run.sh: ---- %s: its FAIL lines, then the end of its output:\n' "$t"
+      awk -v t="$t" '$0 ~ "Test +#[0-9]+: " t " " {on = 1; n = 0; nf = 0}
                      on && /^ *Start +[0-9]+: / {on = 0}
                      on && /^[0-9]+\/[0-9]+ Test +#/ && $0 !~ "Test +#[0-9]+: " t " " {on = 0}
+                     on && /FAIL/ && nf < 20 {fails[nf++] = $0}
                      on {buf[n++ % 40] = $0}
-                     END {for (i = (n > 40 ? n - 40 : 0); i < n; i++) print "   " buf[i % 40]}' "$CS_RUN_LOG"
+                     END {for (i = 0; i < nf; i++) print "   " fails[i]
+                          if (nf) print "   ..."
+                          for (i = (n > 40 ? n - 40 : 0); i < n; i++) print "   " buf[i % 40]}' "$CS_RUN_LOG"
     done
   elif [[ "$rc" != 0 ]]; then
     printf 'run.sh: the end of the log:\n'
