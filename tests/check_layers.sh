@@ -14,7 +14,7 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 rank() {
   case "$1" in
-    util) echo 0 ;; core) echo 1 ;; pam) echo 2 ;; api) echo 3 ;; *) echo -1 ;;
+    util) R=0 ;; core) R=1 ;; pam) R=2 ;; api) R=3 ;; *) R=-1 ;;
   esac
 }
 
@@ -23,22 +23,25 @@ check() {
   local d="$1" bad=0 f layer own line inc target trank
   for f in "$d"/*/*; do
     case "$f" in *.c | *.h | *.def) ;; *) continue ;; esac
-    layer=$(basename "$(dirname "$f")")
-    own=$(rank "$layer")
+    layer=${f%/*}
+    layer=${layer##*/}
+    rank "$layer"
+    own=$R
     if [[ "$own" -lt 0 ]]; then
       echo "${f#"$d"/}: folder $layer is no layer (util, core, pam, api)"
       bad=1
       continue
     fi
     while IFS= read -r line; do
-      inc=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]+"([^"]*)".*/\1/' <<<"$line")
+      [[ "$line" =~ \"([^\"]*)\" ]] && inc=${BASH_REMATCH[1]}
       if [[ "$inc" != */* ]]; then
         echo "${f#"$d"/}: #include \"$inc\" is not a path from driver/ (\"$layer/$inc\"?)"
         bad=1
         continue
       fi
       target=${inc%%/*}
-      trank=$(rank "$target")
+      rank "$target"
+      trank=$R
       if [[ "$trank" -lt 0 || ! -f "$d/$inc" ]]; then
         echo "${f#"$d"/}: #include \"$inc\": no such header in driver/"
         bad=1
