@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Checks the driver's layering (driver/CMakeLists.txt, docs/architecture.md):
 #
-#   util (cs_util) < core (cs_core) < pam (cs_pam) < api (credshim)
+#   util (cs_util) < core (cs_core) < pam (cs_pam) < api (credshim), agent
+#   (credshim-agent, beside api: neither includes the other's headers)
 #
 # Every quoted #include in driver/<layer>/ names a file by its path from
 # driver/ ("core/cs.h"), the file exists, and its layer is the file's own or
@@ -14,7 +15,7 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 rank() {
   case "$1" in
-    util) R=0 ;; core) R=1 ;; pam) R=2 ;; api) R=3 ;; *) R=-1 ;;
+    util) R=0 ;; core) R=1 ;; pam) R=2 ;; api | agent) R=3 ;; *) R=-1 ;;
   esac
 }
 
@@ -28,7 +29,7 @@ check() {
     rank "$layer"
     own=$R
     if [[ "$own" -lt 0 ]]; then
-      echo "${f#"$d"/}: folder $layer is no layer (util, core, pam, api)"
+      echo "${f#"$d"/}: folder $layer is no layer (util, core, pam, api, agent)"
       bad=1
       continue
     fi
@@ -47,6 +48,9 @@ check() {
         bad=1
       elif [[ "$trank" -gt "$own" ]]; then
         echo "${f#"$d"/}: #include \"$inc\": $layer is below $target and must not include it"
+        bad=1
+      elif [[ "$trank" -eq "$own" && "$target" != "$layer" ]]; then
+        echo "${f#"$d"/}: #include \"$inc\": $layer and $target sit side by side and must not include each other"
         bad=1
       fi
     done < <(grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]+"' "$f" || true)

@@ -17,6 +17,15 @@
  * finds EXITING (or DONE) and sends nothing.  A DONE entry stays valid
  * for the connections that still point at it.
  *
+ * With PamLinger, the last release of a READY entry that may be shared
+ * leaves it READY with no reference until linger_until (never past its
+ * fresh_until): a new connection joins it; else the reaper thread checks
+ * it in then (LINGER is READY with refs 0 and linger_until set).
+ *
+ * With PamAgent=1 (cfg->agent_socket) the entry's checkout and check-in
+ * go to credshim-agent (agent.h) instead of the PAM: the agent shares
+ * among processes what this registry shares among one's connections.
+ *
  * An entry belongs to the process that took it (pid).  A forked child
  * never joins, checks in or exits the parent's entries: releasing its
  * copy only frees the child's memory; the parent checks the credential in.
@@ -28,6 +37,7 @@
 
 #include "core/lock.h"
 #include "core/log.h"
+#include "pam/agent.h"
 #include "pam/registry.h"
 
 #define CS_REG_WAIT_SLICE_MS 1000     /* longest single wait on the condition */
@@ -51,6 +61,7 @@ struct cs_checkout {
 	unsigned refs;
 	pid_t pid;                    /* the process that took it */
 	long long fresh_until_ms;
+	long long linger_until_ms;    /* lingering with refs 0 until then */
 	struct cs_pam_err err;        /* when FAILED */
 	struct cs_pam_checkout co;
 	/* What check-in needs, each an owned copy (never cut); the token is
@@ -58,8 +69,20 @@ struct cs_checkout {
 	struct cs_pam_cfg pam;
 };
 
+/* The PAM itself, or credshim-agent when the connection asks for it. */
+static int cs_reg_real_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
+				struct cs_pam_err *err)
+{
+	return cfg->agent_socket ? cs_agent_checkout(cfg, out, err) : cs_pam_checkout(cfg, out, err);
+}
+
+static int cs_reg_real_checkin(const struct cs_pam_cfg *cfg, const char *id, struct cs_pam_err *err)
+{
+	return cfg->agent_socket ? cs_agent_checkin(cfg, id, err) : cs_pam_checkin(cfg, id, err);
+}
+
 static const struct cs_reg_ops cs_reg_real_ops = {
-	cs_pam_checkout, cs_pam_checkin, cs_pam_now_ms,
+	cs_reg_real_checkout, cs_reg_real_checkin, cs_pam_now_ms,
 };
 
 static const struct cs_reg_ops *cs_ops = &cs_reg_real_ops;
@@ -67,6 +90,7 @@ static struct cs_mutex cs_reg_lock = CS_MUTEX_INIT;
 static pthread_cond_t cs_reg_cond;
 static pthread_once_t cs_reg_once = PTHREAD_ONCE_INIT;
 static struct cs_checkout *cs_reg;  /* guarded by cs_reg_lock */
+static int cs_reaper_running;       /* guarded by cs_reg_lock */
 
 static void cs_reg_cond_init(void)
 {
@@ -91,6 +115,7 @@ static void cs_reg_postfork_parent(void)
 
 static void cs_reg_postfork_child(void)
 {
+	cs_reaper_running = 0;
 	cs_mutex_unlock(&cs_reg_lock);
 	cs_reg_cond_init();
 }
@@ -135,7 +160,8 @@ static int cs_streq(const char *a, const char *b)
 static int cs_co_same(const struct cs_checkout *e, const struct cs_pam_cfg *cfg)
 {
 	return e->pid == getpid() && cs_streq(e->pam.url, cfg->url) &&
-	       cs_streq(e->pam.run_host, cfg->run_host) && cs_streq(e->pam.token, cfg->token);
+	       cs_streq(e->pam.run_host, cfg->run_host) && cs_streq(e->pam.token, cfg->token) &&
+	       cs_streq(e->pam.agent_socket, cfg->agent_socket);
 }
 
 /* Whether e may be handed to a new connection configured as cfg. */
@@ -175,6 +201,7 @@ static void cs_co_free(struct cs_checkout *e)
 	cs_str_free(e->pam.run_host, 0);
 	cs_str_free(e->pam.ca_file, 0);
 	cs_str_free(e->pam.ca_path, 0);
+	cs_str_free(e->pam.agent_socket, 0);
 	cs_str_free(e->pam.token, 1);
 	explicit_bzero(e, sizeof(*e));
 	free(e);
@@ -203,12 +230,14 @@ static struct cs_checkout *cs_co_new(const struct cs_pam_cfg *cfg, int share)
 	e->pid = getpid();
 	if (cs_str_dup(&e->pam.url, cfg->url) || cs_str_dup(&e->pam.run_host, cfg->run_host) ||
 	    cs_str_dup(&e->pam.ca_file, cfg->ca_file) || cs_str_dup(&e->pam.ca_path, cfg->ca_path) ||
-	    cs_str_dup(&e->pam.token, cfg->token)) {
+	    cs_str_dup(&e->pam.token, cfg->token) ||
+	    cs_str_dup(&e->pam.agent_socket, cfg->agent_socket)) {
 		cs_co_free(e);
 		return NULL;
 	}
 	e->pam.insecure = cfg->insecure;
 	e->pam.timeout_ms = cfg->timeout_ms;
+	e->pam.linger_ms = cfg->linger_ms;
 	return e;
 }
 
@@ -247,14 +276,17 @@ static void cs_cred_copy_locked(const struct cs_checkout *e, struct cs_pam_check
 
 /* Takes a credential from the PAM for e (PENDING, listed, one reference
  * held by the caller) and wakes whoever waits for it.  Lock not held. */
-static int cs_co_fill(struct cs_checkout *e, const struct cs_pam_cfg *cfg, struct cs_pam_checkout *cred,
-		      struct cs_pam_err *err)
+static int cs_co_fill(struct cs_checkout *e, const struct cs_pam_cfg *cfg, int fresh,
+		      struct cs_pam_checkout *cred, struct cs_pam_err *err)
 {
+	struct cs_pam_cfg c = *cfg;
 	struct cs_pam_checkout co;
 	int r;
 
 	memset(&co, 0, sizeof(co));
-	r = cs_ops->checkout(cfg, &co, err);
+	c.share = e->shareable;       /* what the agent is asked for */
+	c.fresh = fresh;
+	r = cs_ops->checkout(&c, &co, err);
 	cs_mutex_lock(&cs_reg_lock);
 	if (r == 0) {
 		e->co = co;
@@ -297,6 +329,7 @@ static int cs_co_join_locked(struct cs_checkout *e, const struct cs_pam_cfg *cfg
 {
 	CS_ASSERT_HELD(&cs_reg_lock);
 	e->refs++;
+	e->linger_until_ms = 0;
 	while (e->state == CS_CO_PENDING) {
 		if (cs_reg_wait_locked(cfg->deadline_ms) != 0) {
 			e->refs--;
@@ -361,7 +394,7 @@ int cs_reg_acquire(const struct cs_pam_cfg *cfg, int share, int fresh, struct cs
 	e->next = cs_reg;
 	cs_reg = e;
 	cs_mutex_unlock(&cs_reg_lock);
-	if (cs_co_fill(e, cfg, cred, err) != 0)
+	if (cs_co_fill(e, cfg, fresh, cred, err) != 0)
 		return -1;
 	*out = e;
 	return 0;
@@ -411,13 +444,108 @@ static int cs_co_checkin(struct cs_checkout *e, long long deadline, struct cs_pa
 	return r;
 }
 
+/* A lingering entry of this process whose time is up, or NULL; *next
+ * gets the earliest linger_until_ms still to come (0 = none). */
+static struct cs_checkout *cs_linger_due_locked(long long now, long long *next)
+{
+	struct cs_checkout *e;
+
+	CS_ASSERT_HELD(&cs_reg_lock);
+	*next = 0;
+	for (e = cs_reg; e; e = e->next) {
+		if (e->refs || e->state != CS_CO_READY || !e->linger_until_ms || e->pid != getpid())
+			continue;
+		if (now >= e->linger_until_ms)
+			return e;
+		if (!*next || e->linger_until_ms < *next)
+			*next = e->linger_until_ms;
+	}
+	return NULL;
+}
+
+/*
+ * The reaper: checks in each lingering entry when its linger ends, and
+ * stops when nothing lingers any more.
+ */
+static void *cs_reaper(void *arg)
+{
+	struct cs_checkout *e;
+	long long next;
+
+	(void)arg;
+	cs_mutex_lock(&cs_reg_lock);
+	for (;;) {
+		struct cs_pam_err err;
+
+		e = cs_linger_due_locked(cs_ops->now_ms(), &next);
+		if (!e) {
+			if (!next)
+				break;
+			cs_reg_wait_locked(next);
+			continue;
+		}
+		e->state = CS_CO_CHECKIN;
+		cs_mutex_unlock(&cs_reg_lock);
+		memset(&err, 0, sizeof(err));
+		cs_log(CS_LOG_INFO, "PamLinger ended for request %s", e->co.id);
+		cs_co_checkin(e, 0, &err);
+		cs_mutex_lock(&cs_reg_lock);
+		cs_co_unlink_locked(e);
+		pthread_cond_broadcast(&cs_reg_cond);
+		cs_co_free(e);
+	}
+	cs_reaper_running = 0;
+	cs_mutex_unlock(&cs_reg_lock);
+	return NULL;
+}
+
+/* e (READY, refs 0, this process's) lingers instead of being checked in,
+ * when its PamLinger says so and it may still be handed out. */
+static int cs_co_linger_locked(struct cs_checkout *e)
+{
+	long long now = cs_ops->now_ms(), until;
+	pthread_attr_t at;
+	pthread_t t;
+
+	CS_ASSERT_HELD(&cs_reg_lock);
+	/* With the agent, the agent lingers (its lease ends with this one). */
+	if (e->pam.linger_ms <= 0 || e->pam.agent_socket || !e->shareable || e->state != CS_CO_READY ||
+	    e->pid != getpid() || now >= e->fresh_until_ms)
+		return 0;
+	until = now + e->pam.linger_ms;
+	e->linger_until_ms = until < e->fresh_until_ms ? until : e->fresh_until_ms;
+	if (!cs_reaper_running) {
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&t, &at, cs_reaper, NULL) == 0)
+			cs_reaper_running = 1;
+		pthread_attr_destroy(&at);
+		if (!cs_reaper_running) {
+			e->linger_until_ms = 0;
+			return 0;
+		}
+	}
+	pthread_cond_broadcast(&cs_reg_cond);  /* the reaper's next wake-up */
+	return 1;
+}
+
+int cs_reg_busy(void)
+{
+	int busy;
+
+	cs_mutex_lock(&cs_reg_lock);
+	busy = cs_reg != NULL;
+	cs_mutex_unlock(&cs_reg_lock);
+	return busy;
+}
+
 int cs_reg_release(struct cs_checkout *e, char *id, size_t idlen, struct cs_pam_err *err)
 {
 	int checkin, r = 0;
 
 	cs_mutex_lock(&cs_reg_lock);
 	snprintf(id, idlen, "%s", e->co.id);
-	if (--e->refs > 0) {
+	if (--e->refs > 0 || cs_co_linger_locked(e)) {
 		cs_mutex_unlock(&cs_reg_lock);
 		return 0;
 	}

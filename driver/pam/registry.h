@@ -11,6 +11,9 @@
  *   - a connect waits while this process's own last connection is checking
  *     the same credential in, or the PAM would still count it as out;
  *   - whatever the process still holds is checked in when it exits.
+ * With PamLinger (cfg->linger_ms) the last release keeps a shared checkout
+ * that long more (never past the margin below) for the next connection,
+ * and a reaper thread checks it in when nobody came.
  * A shared checkout is handed to new connections only while it is younger
  * than its duration minus a margin (cs_reg_margin_ms): after that the PAM
  * has rotated (or will soon rotate) the password.
@@ -81,6 +84,9 @@ int cs_reg_release(struct cs_checkout *e, char *id, size_t idlen, struct cs_pam_
  * connections that still point at them (a later release sends nothing).
  */
 void cs_reg_exit(void);
+/* Whether the registry holds anything (checked out, in flight or
+ * lingering): credshim-agent stays while it does. */
+int cs_reg_busy(void);
 
 #define CS_REG_EXIT_BUDGET_MS 5000
 

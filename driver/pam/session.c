@@ -18,11 +18,13 @@
 #include "core/attr.h"
 #include "util/connstr.h"
 #include "core/log.h"
+#include "pam/agent.h"
 #include "pam/registry.h"
 #include "pam/session.h"
 
 #define CS_DURATION_MAX     525600 /* minutes: one year */
 #define CS_TIMEOUT_MAX      600    /* seconds */
+#define CS_LINGER_MAX       86400  /* seconds */
 
 /* The settings of one connect, parsed and checked. */
 struct cs_auth_cfg {
@@ -31,6 +33,7 @@ struct cs_auth_cfg {
 	char token[CS_PAM_TOKEN_MAX + 1];
 	char reason[512];
 	char token_src[1024];  /* where the token came from, for messages */
+	char agent_sock[108];  /* PamAgent=1: the socket (sun_path's size) */
 };
 
 static void cs_auth_cfg_wipe(struct cs_auth_cfg *c)
@@ -175,6 +178,34 @@ static void cs_default_reason(char *out, size_t outlen)
 		 user ? user : "?", host, prog, (int)getpid());
 }
 
+/* PamLinger, and with PamAgent=1 the agent's socket and program. */
+static SQLRETURN cs_auth_agent_config(struct cs_dbc *d, const struct cs_attrs *cfg,
+				      struct cs_auth_cfg *c)
+{
+	const char *sock = cs_cfg_str(cfg, CS_K_PAMAGENTSOCKET);
+	unsigned long linger;
+	int agent;
+	SQLRETURN rc;
+
+	if ((rc = cs_cfg_uint(d, cfg, CS_K_PAMLINGER, 0, CS_LINGER_MAX, &linger)) != SQL_SUCCESS ||
+	    (rc = cs_cfg_bool(d, cfg, CS_K_PAMAGENT, &agent)) != SQL_SUCCESS)
+		return rc;
+	c->pam.linger_ms = (long long)linger * 1000;
+	if (!agent)
+		return SQL_SUCCESS;
+	if (sock && (sock[0] != '/' || strlen(sock) >= sizeof(c->agent_sock)))
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamAgentSocket must be an absolute path under "
+				   "%zu bytes", d->dsn, sizeof(c->agent_sock));
+	if (sock)
+		snprintf(c->agent_sock, sizeof(c->agent_sock), "%s", sock);
+	else if (cs_agent_default_socket(c->agent_sock, sizeof(c->agent_sock)) != 0)
+		return cs_diag_add(&d->h, CS_S08001, "%s: the default credshim-agent socket path is too "
+				   "long ($XDG_RUNTIME_DIR): set PamAgentSocket", d->dsn);
+	c->pam.agent_socket = c->agent_sock;
+	c->pam.agent_path = cs_cfg_str(cfg, CS_K_PAMAGENTPATH);
+	return SQL_SUCCESS;
+}
+
 /* Checks and collects every Pam* setting of one connect. */
 static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, struct cs_auth_cfg *c)
 {
@@ -228,7 +259,7 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 		p->deadline_ms = cs_reg_now_ms() + (long long)lt->ival * 1000;
 	if (p->insecure)
 		cs_log(CS_LOG_WARN, "%s: PamInsecure=1: the PAM's TLS certificate is not verified", d->dsn);
-	return SQL_SUCCESS;
+	return cs_auth_agent_config(d, cfg, c);
 }
 
 /* A refused token (28000) names where it came from, never the token. */
@@ -323,6 +354,8 @@ SQLRETURN cs_auth_begin(struct cs_dbc *d, const struct cs_attrs *cfg, struct cs_
 			a->cfg->pam.token = a->cfg->token;
 			if (c.pam.reason == c.reason)
 				a->cfg->pam.reason = a->cfg->reason;
+			if (c.pam.agent_socket)
+				a->cfg->pam.agent_socket = a->cfg->agent_sock;
 		}
 	}
 	cs_auth_cfg_wipe(&c);

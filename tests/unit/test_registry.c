@@ -465,6 +465,46 @@ static void test_expiry_margin(void)
 	CHECK_INT(F.checkins, 2);
 }
 
+/* PamLinger: the last release keeps a shared checkout for the next
+ * connect; the reaper checks it in when the linger ends, never past the
+ * expiry margin; a checkout that does not share never lingers. */
+static void test_linger(void)
+{
+	struct conn a = conn_new("h-linger", 1), b = conn_new("h-linger", 1);
+	struct conn c = conn_new("h-linger", 1), d = conn_new("h-linger", 0);
+
+	fake_reset();
+	a.cfg.linger_ms = b.cfg.linger_ms = d.cfg.linger_ms = 30000;
+	CHECK_INT(conn_acquire(&a), 0);
+	CHECK_INT(conn_release(&a), 0);
+	CHECK_INT(fake_get(&F.checkins), 0);
+	fake_advance(29000);
+	CHECK_INT(conn_acquire(&b), 0);
+	CHECK_INT(b.joined, 1);
+	CHECK_STR(b.cred.id, "req-1");
+	CHECK_INT(conn_release(&b), 0);      /* lingers 30 s from now */
+	fake_advance(29000);
+	sleep_ms(QUIET_MS);
+	CHECK_INT(fake_get(&F.checkins), 0);
+	fake_advance(2000);
+	CHECK(fake_wait(&F.checkins, 1));
+	CHECK_INT(fake_get(&F.checkouts), 1);
+	/* 1 minute: fresh for 54 s, so a linger of 10 minutes ends there. */
+	c.cfg.duration_min = 1;
+	c.cfg.linger_ms = 600000;
+	CHECK_INT(conn_acquire(&c), 0);
+	CHECK_INT(conn_release(&c), 0);
+	fake_advance(53000);
+	sleep_ms(QUIET_MS);
+	CHECK_INT(fake_get(&F.checkins), 1);
+	fake_advance(1000);
+	CHECK(fake_wait(&F.checkins, 2));
+	CHECK_INT(conn_acquire(&d), 0);
+	CHECK_INT(conn_release(&d), 0);
+	CHECK_INT(fake_get(&F.checkins), 3);
+	CHECK_STR(F.log, "o1 i1 o2 i2 o3 i3");
+}
+
 static void test_renew(void)
 {
 	struct conn a = conn_new("h-ren", 1), b = conn_new("h-ren", 1), c = conn_new("h-ren", 1);
@@ -680,6 +720,7 @@ int main(void)
 	test_join_in_flight();
 	test_wait_own_checkin();
 	test_expiry_margin();
+	test_linger();
 	test_renew();
 	test_failed_checkin();
 	test_exit_pass();

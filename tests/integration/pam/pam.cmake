@@ -8,6 +8,8 @@
 #                               connstr
 #   integration.pam.isql        isql.sh (isql / iusql)
 #   integration.pam.pyodbc      pyodbc_pam.sh -> pyodbc_pam.py
+#   integration.pam.agent       agent.sh full (credshim-agent, PamLinger)
+#   integration.pam.agent_basic agent.sh basic (its valgrind-sized part)
 #
 # Every mock sets the cs_app* / cs_pam_t* passwords at its start, so the
 # PAM tests hold one RESOURCE_LOCK and never run at the same time.
@@ -21,6 +23,17 @@ foreach(s IN LISTS CS_PAM_SCENARIOS)
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> ${s})
   list(APPEND CS_PAM_TESTS integration.pam.${s})
 endforeach()
+# credshim-agent (agent.sh): many processes, crashes, linger, autostart;
+# agent_basic is the short cross-section CI also runs under valgrind.
+add_executable(agent_client ${CMAKE_CURRENT_LIST_DIR}/agent_client.c)
+target_link_libraries(agent_client PRIVATE odbc)
+add_test(NAME integration.pam.agent
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent.sh $<TARGET_FILE:agent_client>
+                 $<TARGET_FILE:credshim-agent> full)
+add_test(NAME integration.pam.agent_basic
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent.sh $<TARGET_FILE:agent_client>
+                 $<TARGET_FILE:credshim-agent> basic)
+list(APPEND CS_PAM_TESTS integration.pam.agent integration.pam.agent_basic)
 add_test(NAME integration.pam.isql COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/isql.sh)
 add_test(NAME integration.pam.pyodbc COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pyodbc_pam.sh)
 list(APPEND CS_PAM_TESTS integration.pam.isql integration.pam.pyodbc)
@@ -30,6 +43,7 @@ set_tests_properties(${CS_PAM_TESTS} PROPERTIES
   TIMEOUT 180
   RESOURCE_LOCK cs_pam_roles
   DEPENDS integration.check_exports)
+set_tests_properties(integration.pam.agent PROPERTIES TIMEOUT 600)
 if(CS_VALGRIND)
   set_tests_properties(${CS_PAM_TESTS} PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 900)
 endif()

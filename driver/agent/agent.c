@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * agent.c - credshim-agent: holds PAM checkouts for one OS user and lends
+ * them to the driver's connections (PamAgent=1) over a Unix socket
+ * (docs/architecture.md, "The agent"; the frames are util/agent_proto.h).
+ *
+ *   credshim-agent [--socket PATH] [--idle SECONDS] [--log FILE]
+ *
+ * The socket's directory must be the user's own, mode 0700.  One lock
+ * file beside the socket makes one agent per socket: a second one started
+ * at the same moment waits for the first to listen and leaves.  Each
+ * client connection is served by a thread and holds at most one lease
+ * (a reference in the checkout registry, registry.h): when the
+ * connection closes, however its process ended, the lease is released
+ * and the last release checks the credential in (after PamLinger).  The
+ * agent exits after --idle seconds (CREDSHIM_AGENT_IDLE, default 120)
+ * with no client and nothing held, and on SIGTERM or SIGINT, checking
+ * everything in first.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "pam/agent.h"
+#include "pam/pam.h"
+#include "pam/registry.h"
+#include "util/conf.h"
+#include "util/connstr.h"
+
+#define CS_AGENT_IDLE_DEFAULT 120
+#define CS_AGENT_IDLE_MAX     86400
+#define CS_AGENT_LOCK_WAIT_MS 10000
+
+static volatile sig_atomic_t cs_agent_stop;
+static int cs_agent_clients;            /* atomic */
+static long long cs_agent_last_ms;      /* atomic: last client gone */
+
+/* One client connection and its lease. */
+struct cs_client {
+	int fd;
+	pid_t pid;
+	struct cs_checkout *co;
+	int share;
+	unsigned char buf[CS_AGENT_FRAME_MAX];
+	/* the request's settings, owned; token and passwd are secrets */
+	char url[CS_AGENT_FIELD_MAX + 1], token[CS_AGENT_FIELD_MAX + 1];
+	char run_host[CS_AGENT_FIELD_MAX + 1], reason[CS_AGENT_FIELD_MAX + 1];
+	char email[CS_AGENT_FIELD_MAX + 1], ca_file[CS_AGENT_FIELD_MAX + 1];
+	char ca_path[CS_AGENT_FIELD_MAX + 1];
+	struct cs_pam_cfg cfg;
+};
+
+static void cs_agent_on_signal(int sig)
+{
+	(void)sig;
+	cs_agent_stop = 1;
+}
+
+/* The client's ACQUIRE as a registry configuration; -1 when a value does
+ * not fit. */
+static int cs_client_cfg(struct cs_client *c, const struct cs_amsg *m)
+{
+	struct cs_pam_cfg *p = &c->cfg;
+	uint64_t wait = cs_amsg_u64(m, CS_AT_WAIT_MS);
+
+	memset(p, 0, sizeof(*p));
+	if (cs_amsg_str(m, CS_AT_URL, c->url, sizeof(c->url)) ||
+	    cs_amsg_str(m, CS_AT_TOKEN, c->token, sizeof(c->token)) ||
+	    cs_amsg_str(m, CS_AT_RUNHOST, c->run_host, sizeof(c->run_host)) ||
+	    cs_amsg_str(m, CS_AT_REASON, c->reason, sizeof(c->reason)) ||
+	    cs_amsg_str(m, CS_AT_EMAIL, c->email, sizeof(c->email)) ||
+	    cs_amsg_str(m, CS_AT_CAFILE, c->ca_file, sizeof(c->ca_file)) ||
+	    cs_amsg_str(m, CS_AT_CAPATH, c->ca_path, sizeof(c->ca_path)))
+		return -1;
+	p->url = c->url;
+	p->token = c->token;
+	p->run_host = c->run_host;
+	p->reason = c->reason;
+	p->email = c->email;
+	p->ca_file = c->ca_file[0] ? c->ca_file : NULL;
+	p->ca_path = c->ca_path[0] ? c->ca_path : NULL;
+	p->insecure = cs_amsg_u64(m, CS_AT_INSECURE) != 0;
+	p->duration_min = (unsigned long)cs_amsg_u64(m, CS_AT_DURATION);
+	p->timeout_ms = (long)cs_amsg_u64(m, CS_AT_TIMEOUT_MS);
+	p->linger_ms = (long long)(cs_amsg_u64(m, CS_AT_LINGER_MS) & 0xffffffffffull);
+	p->deadline_ms = wait ? cs_reg_now_ms() + (long long)(wait & 0xffffffffull) : 0;
+	c->share = cs_amsg_u64(m, CS_AT_SHARE) != 0;
+	p->fresh = cs_amsg_u64(m, CS_AT_FRESH) != 0;
+	if (!p->url[0] || !p->token[0] || !p->run_host[0] || p->duration_min == 0 || p->timeout_ms <= 0)
+		return -1;
+	return 0;
+}
+
+static int cs_client_send_err(struct cs_client *c, const char *sqlstate, const char *msg)
+{
+	struct cs_awriter w;
+
+	cs_aw_begin(&w, c->buf, sizeof(c->buf), CS_AM_ERR);
+	cs_aw_str(&w, CS_AT_SQLSTATE, sqlstate);
+	cs_aw_str(&w, CS_AT_MSG, msg);
+	return cs_agent_send(c->fd, c->buf, cs_aw_end(&w), 0);
+}
+
+/* ACQUIRE: a lease from the registry, answered CRED or ERR. */
+static int cs_client_acquire(struct cs_client *c, const struct cs_amsg *m)
+{
+	struct cs_pam_checkout cred;
+	struct cs_pam_err err;
+	struct cs_awriter w;
+	int joined, r;
+
+	if (c->co)
+		return cs_client_send_err(c, "08001", "[credshim] credshim-agent: this connection "
+					  "holds a lease already");
+	if (cs_client_cfg(c, m) != 0)
+		return cs_client_send_err(c, "08001", "[credshim] credshim-agent: the request's PAM "
+					  "settings are incomplete or too long");
+	memset(&err, 0, sizeof(err));
+	memset(&cred, 0, sizeof(cred));
+	if (cs_reg_acquire(&c->cfg, c->share, c->cfg.fresh, &c->co, &joined, &cred, &err) != 0) {
+		cs_log(CS_LOG_WARN, "checkout for runHost %s (pid %d) failed: %s", c->run_host,
+		       (int)c->pid, err.msg);
+		return cs_client_send_err(c, err.sqlstate, err.msg);
+	}
+	cs_log(CS_LOG_INFO, "lent request %s for runHost %s (account %s) to pid %d%s", cred.id,
+	       c->run_host, cred.account, (int)c->pid, joined ? ", shared" : "");
+	cs_aw_begin(&w, c->buf, sizeof(c->buf), CS_AM_CRED);
+	cs_aw_str(&w, CS_AT_ID, cred.id);
+	cs_aw_str(&w, CS_AT_ACCOUNT, cred.account);
+	cs_aw_str(&w, CS_AT_PASSWD, cred.passwd);
+	cs_aw_u64(&w, CS_AT_JOINED, (uint64_t)joined);
+	r = cs_agent_send(c->fd, c->buf, cs_aw_end(&w), 0);
+	cs_pam_checkout_wipe(&cred);
+	explicit_bzero(c->buf, sizeof(c->buf));
+	/* Nobody joins a lease that does not share: it forgets the password. */
+	cs_reg_settle(c->co);
+	return r;
+}
+
+/* Releases the client's lease (the last release checks in). */
+static int cs_client_release(struct cs_client *c, struct cs_pam_err *err, char *id, size_t idlen)
+{
+	int r;
+
+	id[0] = '\0';
+	if (!c->co)
+		return 0;
+	r = cs_reg_release(c->co, id, idlen, err);
+	c->co = NULL;
+	cs_log(CS_LOG_INFO, "pid %d released request %s", (int)c->pid, id);
+	return r;
+}
+
+static int cs_client_on_release(struct cs_client *c)
+{
+	struct cs_pam_err err;
+	struct cs_awriter w;
+	char id[CS_PAM_ID_MAX];
+	int failed;
+
+	memset(&err, 0, sizeof(err));
+	failed = cs_client_release(c, &err, id, sizeof(id)) != 0;
+	cs_aw_begin(&w, c->buf, sizeof(c->buf), CS_AM_DONE);
+	cs_aw_str(&w, CS_AT_ID, id);
+	if (failed) {
+		cs_aw_str(&w, CS_AT_SQLSTATE, err.sqlstate);
+		cs_aw_str(&w, CS_AT_MSG, err.msg);
+	}
+	return cs_agent_send(c->fd, c->buf, cs_aw_end(&w), 0);
+}
+
+/* One client: requests until it closes; then its lease goes back. */
+static void *cs_client_thread(void *arg)
+{
+	struct cs_client *c = arg;
+	enum cs_agent_perr pe;
+	struct cs_pam_err err;
+	struct cs_amsg m;
+	unsigned version;
+	char id[CS_PAM_ID_MAX];
+
+	for (;;) {
+		int r;
+
+		if (cs_agent_recv(c->fd, c->buf, 0, &m, &pe, &version) != 0) {
+			if (errno == EPROTO)
+				cs_log(CS_LOG_WARN, "pid %d sent %s (version %u)", (int)c->pid,
+				       cs_agent_perr_str(pe), version);
+			if (errno == EPROTO && pe == CS_AP_VERSION)
+				cs_client_send_err(c, "08001", "[credshim] credshim-agent speaks another "
+						   "protocol version");
+			break;
+		}
+		if (m.type == CS_AM_ACQUIRE)
+			r = cs_client_acquire(c, &m);
+		else if (m.type == CS_AM_RELEASE)
+			r = cs_client_on_release(c);
+		else
+			break;
+		explicit_bzero(c->buf, sizeof(c->buf));
+		if (r != 0)
+			break;
+	}
+	memset(&err, 0, sizeof(err));
+	cs_client_release(c, &err, id, sizeof(id));
+	close(c->fd);
+	explicit_bzero(c, sizeof(*c));
+	free(c);
+	__atomic_store_n(&cs_agent_last_ms, cs_reg_now_ms(), __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&cs_agent_clients, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* A new connection: only from this user (SO_PEERCRED). */
+static void cs_agent_accept(int lfd)
+{
+	struct ucred uc;
+	socklen_t ul = sizeof(uc);
+	struct cs_client *c;
+	pthread_attr_t at;
+	pthread_t t;
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &ul) != 0 || uc.uid != getuid()) {
+		cs_log(CS_LOG_WARN, "refused a connection from uid %d (pid %d): only uid %u may use "
+		       "this agent", (int)uc.uid, (int)uc.pid, (unsigned)getuid());
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	c->pid = uc.pid;
+	__atomic_add_fetch(&cs_agent_clients, 1, __ATOMIC_RELAXED);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &at, cs_client_thread, c) != 0) {
+		__atomic_sub_fetch(&cs_agent_clients, 1, __ATOMIC_RELAXED);
+		close(fd);
+		free(c);
+	}
+	pthread_attr_destroy(&at);
+}
+
+/* "<socket>.<suffix>" */
+static int cs_agent_sibling(const char *sock, const char *suffix, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s.%s", sock, suffix);
+
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/*
+ * Takes the socket's lock, so that one agent serves it.  1 when another
+ * agent already listens (this one leaves), 0 with *lockfd, -1 on error.
+ */
+static int cs_agent_lock(const char *sock, int *lockfd)
+{
+	char path[4096];
+	long long until = cs_pam_now_ms() + CS_AGENT_LOCK_WAIT_MS;
+	struct sockaddr_un sa;
+	int fd;
+
+	if (cs_agent_sibling(sock, "lock", path, sizeof(path)) != 0)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int up = probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+
+		if (probe >= 0)
+			close(probe);
+		if (up || cs_pam_now_ms() >= until || cs_agent_stop) {
+			close(fd);
+			return up ? 1 : -1;
+		}
+		usleep(50 * 1000);
+	}
+	*lockfd = fd;
+	return 0;
+}
+
+static int cs_agent_listen(const char *sock)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	unlink(sock);                  /* a dead agent's; we hold the lock */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || chmod(sock, 0600) != 0 ||
+	    listen(fd, 128) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void cs_agent_pidfile(const char *sock, int write_it)
+{
+	char path[4096], pid[32];
+	int fd, n;
+
+	if (cs_agent_sibling(sock, "pid", path, sizeof(path)) != 0)
+		return;
+	if (!write_it) {
+		unlink(path);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (write(fd, pid, (size_t)n) != n)
+		cs_log(CS_LOG_WARN, "cannot write %s", path);
+	close(fd);
+}
+
+/* Serves until SIGTERM/SIGINT or idle_ms without clients or checkouts. */
+static void cs_agent_serve(int lfd, long long idle_ms)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+
+	__atomic_store_n(&cs_agent_last_ms, cs_reg_now_ms(), __ATOMIC_RELAXED);
+	while (!cs_agent_stop) {
+		int r = poll(&p, 1, 500);
+
+		if (r > 0 && (p.revents & POLLIN))
+			cs_agent_accept(lfd);
+		if (__atomic_load_n(&cs_agent_clients, __ATOMIC_RELAXED) == 0 && !cs_reg_busy() &&
+		    cs_reg_now_ms() - __atomic_load_n(&cs_agent_last_ms, __ATOMIC_RELAXED) >= idle_ms) {
+			cs_log(CS_LOG_INFO, "idle for %lld s: exiting", idle_ms / 1000);
+			break;
+		}
+		if (cs_reg_busy() || __atomic_load_n(&cs_agent_clients, __ATOMIC_RELAXED))
+			__atomic_store_n(&cs_agent_last_ms, cs_reg_now_ms(), __ATOMIC_RELAXED);
+	}
+}
+
+static void cs_agent_log_setup(const char *file)
+{
+	struct cs_attrs a;
+	const char *level = getenv("CREDSHIM_AGENT_LOGLEVEL");
+
+	if (!file || !*file)
+		return;
+	cs_attrs_init(&a);
+	cs_attrs_set(&a, cs_keys[CS_K_SHIMLOGFILE].name, file);
+	cs_attrs_set(&a, cs_keys[CS_K_SHIMLOGLEVEL].name, level && *level ? level : "info");
+	cs_log_configure(&a);
+	cs_attrs_free(&a);
+}
+
+static int cs_agent_usage(void)
+{
+	fprintf(stderr, "usage: credshim-agent [--socket PATH] [--idle SECONDS] [--log FILE]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	char sock[108];
+	const char *idle_s = getenv("CREDSHIM_AGENT_IDLE"), *log = getenv("CREDSHIM_AGENT_LOG");
+	unsigned long idle = CS_AGENT_IDLE_DEFAULT;
+	struct sigaction sa;
+	struct cs_pam_err err;
+	int i, lfd, lockfd = -1, r;
+
+	if (cs_agent_default_socket(sock, sizeof(sock)) != 0)
+		sock[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+			if (snprintf(sock, sizeof(sock), "%s", argv[++i]) >= (int)sizeof(sock))
+				return cs_agent_usage();
+		} else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
+			idle_s = argv[++i];
+		} else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+			log = argv[++i];
+		} else {
+			return cs_agent_usage();
+		}
+	}
+	if (idle_s && *idle_s && (cs_conf_uint(idle_s, CS_AGENT_IDLE_MAX, &idle) != 0 || idle == 0)) {
+		fprintf(stderr, "credshim-agent: --idle must be 1 to %d seconds\n", CS_AGENT_IDLE_MAX);
+		return 2;
+	}
+	cs_agent_log_setup(log);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cs_agent_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	memset(&err, 0, sizeof(err));
+	if (!sock[0] || cs_agent_dir_check(sock, 1, &err) != 0) {
+		fprintf(stderr, "credshim-agent: %s\n", sock[0] ? err.msg : "no socket path");
+		return 1;
+	}
+	r = cs_agent_lock(sock, &lockfd);
+	if (r != 0) {
+		if (r < 0)
+			fprintf(stderr, "credshim-agent: cannot take the lock beside %s\n", sock);
+		return r > 0 ? 0 : 1;
+	}
+	lfd = cs_agent_listen(sock);
+	if (lfd < 0) {
+		fprintf(stderr, "credshim-agent: cannot listen on %s: %s\n", sock, strerror(errno));
+		return 1;
+	}
+	cs_agent_pidfile(sock, 1);
+	cs_log(CS_LOG_INFO, "credshim-agent listening on %s (idle exit after %lu s)", sock, idle);
+	cs_agent_serve(lfd, (long long)idle * 1000);
+	/* Nobody new: then everything held goes back. */
+	close(lfd);
+	unlink(sock);
+	cs_agent_pidfile(sock, 0);
+	cs_reg_exit();
+	cs_log(CS_LOG_INFO, "credshim-agent on %s exits", sock);
+	close(lockfd);
+	return 0;
+}
