@@ -153,40 +153,41 @@ CS_EXPORT SQLRETURN SQL_API SQLParamOptions(SQLHSTMT hstmt, SQLULEN crow, SQLULE
 	return rc2 != SQL_SUCCESS ? rc2 : rc;
 }
 
+/*
+ * SQLSetParam (ODBC 1) and SQLBindParam (its ODBC 3 name) have the same
+ * arguments: the target's own function f when it has it, else
+ * SQLBindParameter with the parameter type and buffer length the driver
+ * manager uses when it maps the call for a driver that lacks it.
+ */
+static SQLRETURN cs_bind_param(SQLHSTMT hstmt, enum cs_fn f, SQLSMALLINT iotype, SQLLEN buflen,
+			       SQLUSMALLINT ipar, SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN colsize,
+			       SQLSMALLINT scale, SQLPOINTER value, SQLLEN *ind)
+{
+	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
+	void *fn;
+
+	if (!o)
+		return SQL_INVALID_HANDLE;
+	cs_diag_reset(o);
+	if ((fn = cs_compat_fn(o, f, 0, 0)))
+		return ((cs_pf_SQLBindParam)fn)(o->target, ipar, ctype, sqltype, colsize, scale, value, ind);
+	return SQLBindParameter(hstmt, ipar, iotype, ctype, sqltype, colsize, scale, value, buflen, ind);
+}
+
 CS_EXPORT SQLRETURN SQL_API SQLSetParam(SQLHSTMT hstmt, SQLUSMALLINT ipar, SQLSMALLINT ctype,
 					SQLSMALLINT sqltype, SQLULEN colsize, SQLSMALLINT scale,
 					SQLPOINTER value, SQLLEN *ind)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
-	void *fn;
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, CS_FN_SQLSetParam, 0, 0)))
-		return ((cs_pf_SQLSetParam)fn)(o->target, ipar, ctype, sqltype, colsize, scale, value, ind);
-	return SQLBindParameter(hstmt, ipar, SQL_PARAM_INPUT_OUTPUT, ctype, sqltype, colsize, scale, value,
-				SQL_SETPARAM_VALUE_MAX, ind);
+	return cs_bind_param(hstmt, CS_FN_SQLSetParam, SQL_PARAM_INPUT_OUTPUT, SQL_SETPARAM_VALUE_MAX, ipar,
+			     ctype, sqltype, colsize, scale, value, ind);
 }
 
-/*
- * SQLBindParam (ODBC 3's name for SQLSetParam): a target without it gets
- * SQLBindParameter with an input parameter and no buffer length, as the
- * driver manager maps the call for a driver that lacks it.
- */
 CS_EXPORT SQLRETURN SQL_API SQLBindParam(SQLHSTMT hstmt, SQLUSMALLINT ipar, SQLSMALLINT ctype,
 					 SQLSMALLINT sqltype, SQLULEN colsize, SQLSMALLINT scale,
 					 SQLPOINTER value, SQLLEN *ind)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
-	void *fn;
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, CS_FN_SQLBindParam, 0, 0)))
-		return ((cs_pf_SQLBindParam)fn)(o->target, ipar, ctype, sqltype, colsize, scale, value, ind);
-	return SQLBindParameter(hstmt, ipar, SQL_PARAM_INPUT, ctype, sqltype, colsize, scale, value, 0, ind);
+	return cs_bind_param(hstmt, CS_FN_SQLBindParam, SQL_PARAM_INPUT, 0, ipar, ctype, sqltype, colsize,
+			     scale, value, ind);
 }
 
 /* ---- column attributes ---- */
