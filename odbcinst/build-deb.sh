@@ -31,7 +31,7 @@ quiet cmake -S "$src" -B "$build" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE
       -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON "$@"
 # Only the driver: the package holds nothing else, and cpack must not
 # build the whole tree (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY).
-quiet cmake --build "$build" -j "$(nproc)" --target credshim
+quiet cmake --build "$build" -j "$(nproc)" --target credshim credshim-agent
 rm -f "$build"/credshim_*.deb
 quiet cpack -G DEB --config "$build/CPackConfig.cmake" -B "$build"
 shopt -s nullglob

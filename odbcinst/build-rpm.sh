@@ -33,7 +33,7 @@ quiet cmake -S "$src" -B "$build" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_LI
       -DCS_REGISTER_DRIVER=OFF -DCS_ASAN=OFF -DCS_TSAN=OFF -DCS_VALGRIND=OFF -DCS_FUZZ=OFF \
       -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON "$@"
 # Only the driver: the package holds nothing else.
-quiet cmake --build "$build" -j "$(nproc)" --target credshim
+quiet cmake --build "$build" -j "$(nproc)" --target credshim credshim-agent
 rm -f "$build"/credshim-*.rpm
 quiet cpack -G RPM --config "$build/CPackConfig.cmake" -B "$build"
 shopt -s nullglob

@@ -51,7 +51,7 @@ cs_log "configure and build with prefix $prefix"
 if ! cmake -S "$CS_SOURCE_DIR" -B "$build" -DCMAKE_INSTALL_PREFIX="$prefix" \
        -DCS_ASAN=OFF -DCS_TSAN=OFF -DCS_VALGRIND=OFF -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON \
        >"$work/build.log" 2>&1 ||
-   ! cmake --build "$build" -j "$(nproc)" --target credshim >>"$work/build.log" 2>&1; then
+   ! cmake --build "$build" -j "$(nproc)" --target credshim credshim-agent >>"$work/build.log" 2>&1; then
   cat "$work/build.log"
   cs_die "build failed"
 fi

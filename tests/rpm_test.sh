@@ -63,14 +63,14 @@ files=$(q --list)
 indent <<<"$files"
 lib=$(grep -E '^/usr/lib64/libcredshim\.so\.[0-9]+$' <<<"$files" || true)
 check "the library in /usr/lib64 ($lib)" test -n "$lib"
-for f in /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
+for f in /usr/bin/credshim-agent /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
          /usr/share/man/man7/credshim.7 /usr/share/doc/credshim/LICENSE \
          /usr/share/doc/credshim/README.md /usr/share/doc/credshim/CHANGELOG.md \
          /usr/share/doc/credshim/pam-setup.md /usr/share/doc/credshim/cookbook.md \
          /usr/share/doc/credshim/configuration.md /usr/share/doc/credshim/troubleshooting.md; do
   check "holds $f" grep -qx "$f" <<<"$files"
 done
-stray=$(grep -vE '^/usr/lib64/libcredshim\.so(\.[0-9.]+)?$|^/usr/share/credshim(/|$)|^/usr/share/doc/credshim(/|$)|^/usr/share/man/man7/credshim\.7$' <<<"$files" || true)
+stray=$(grep -vE '^/usr/lib64/libcredshim\.so(\.[0-9.]+)?$|^/usr/bin/credshim-agent$|^/usr/share/credshim(/|$)|^/usr/share/doc/credshim(/|$)|^/usr/share/man/man7/credshim\.7$' <<<"$files" || true)
 check "nothing else, and no directory it does not own (${stray:-none})" test -z "$stray"
 
 cs_log "rpm -qp --requires"
