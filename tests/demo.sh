@@ -135,7 +135,7 @@ cs_demo_build_install() {
     cmake -S "$CS_SOURCE_DIR" -B "$CS_DEMO_BUILD" -DCMAKE_INSTALL_PREFIX="$prefix" \
           -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCS_ASAN=OFF -DCS_TSAN=OFF \
           -DCS_REGISTER_DRIVER=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON &&
-    cmake --build "$CS_DEMO_BUILD" -j "$(nproc)" --target credshim
+    cmake --build "$CS_DEMO_BUILD" -j "$(nproc)" --target credshim credshim-agent
   } >"$log" 2>&1 || { cat "$log" >&2; cs_die "build failed"; }
 
   # A credshim registered from elsewhere (the .deb) is not the demo's to
