@@ -42,6 +42,12 @@
  *                     DSN; through credshim (TargetDriver) it gets the
  *                     DSN's keys instead.  Only the keys the application
  *                     wrote are compared in it.
+ *   text_length_as_is the target reads a statement text's explicit length
+ *                     as is, past a NUL inside it, and crashes in its
+ *                     parser on the NUL (MariaDB Connector/ODBC 3.1,
+ *                     called directly, under ASan); the statement texts
+ *                     are then given their exact length instead of their
+ *                     buffer's.
  *
  * Exit status: 0 when the script ran to the end
  * (failed calls are part of the transcript), 2 when the connection could
@@ -77,6 +83,7 @@ static SQLHDBC g_dbc;
 static int g_shallow_ird_copy;	/* CS_DIFFTEST_QUIRKS: shallow_ird_copy */
 static int g_server_name_not_dsn;	/* CS_DIFFTEST_QUIRKS: server_name_not_dsn */
 static int g_out_string_app_keys;	/* CS_DIFFTEST_QUIRKS: out_string_app_keys */
+static int g_text_length_as_is;	/* CS_DIFFTEST_QUIRKS: text_length_as_is */
 
 /* ---- printing ---------------------------------------------------------- */
 
@@ -2104,7 +2111,7 @@ static void step_connstr(void)
 	SQLSMALLINT outlen = -999;
 	SQLHDBC dbc = SQL_NULL_HDBC;
 	SQLHSTMT s;
-	SQLINTEGER v = 7;
+	SQLINTEGER v = 7, len;
 	SQLLEN ind = 0;
 	SQLPOINTER in;
 	SQLRETURN rc;
@@ -2133,14 +2140,18 @@ static void step_connstr(void)
 	free_stmt(s);
 
 	s = new_stmt();
+	/* With the quirk text_length_as_is the length is the text's own. */
+	len = g_text_length_as_is ? 9 : 300;
 	in = tin_padded("SELECT 42", "garbage after the NUL", 300);
-	rc = g_wide ? SQLExecDirectW(s, in, 300) : SQLExecDirect(s, in, 300);
-	chk("SQLExecDirect(SELECT 42, length = buffer size 300)", rc, SQL_HANDLE_STMT, s);
+	rc = g_wide ? SQLExecDirectW(s, in, len) : SQLExecDirect(s, in, len);
+	chk(len == 300 ? "SQLExecDirect(SELECT 42, length = buffer size 300)" : "SQLExecDirect(SELECT 42, length 9)",
+	    rc, SQL_HANDLE_STMT, s);
 	if (SQL_SUCCEEDED(rc))
 		dump_result(s, 1, 2);
 	in = tin_padded("SELECT 43", "garbage after the NUL", 300);
-	rc = g_wide ? SQLPrepareW(s, in, 300) : SQLPrepare(s, in, 300);
-	chk("SQLPrepare(SELECT 43, length = buffer size 300)", rc, SQL_HANDLE_STMT, s);
+	rc = g_wide ? SQLPrepareW(s, in, len) : SQLPrepare(s, in, len);
+	chk(len == 300 ? "SQLPrepare(SELECT 43, length = buffer size 300)" : "SQLPrepare(SELECT 43, length 9)", rc,
+	    SQL_HANDLE_STMT, s);
 	if (SQL_SUCCEEDED(rc) && SQL_SUCCEEDED(chk("SQLExecute", SQLExecute(s), SQL_HANDLE_STMT, s)))
 		dump_result(s, 1, 2);
 	free_stmt(s);
@@ -2191,6 +2202,7 @@ int main(int argc, char **argv)
 	g_shallow_ird_copy = quirks && strstr(quirks, "shallow_ird_copy") != NULL;
 	g_server_name_not_dsn = quirks && strstr(quirks, "server_name_not_dsn") != NULL;
 	g_out_string_app_keys = quirks && strstr(quirks, "out_string_app_keys") != NULL;
+	g_text_length_as_is = quirks && strstr(quirks, "text_length_as_is") != NULL;
 	say("difftest %s, table %s", argv[2], g_table);
 
 	step_env();

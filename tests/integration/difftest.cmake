@@ -26,8 +26,8 @@ set(CS_DIFFTEST_PAIRS
   "pg_w cs_pg_tdsn pg_tdsn ansi wide"
   "maria_w cs_maria maria_w wide"
   "maria_a cs_maria maria_a ansi")
-set(CS_DIFFTEST_QUIRKS_maria_w "shallow_ird_copy server_name_not_dsn out_string_app_keys")
-set(CS_DIFFTEST_QUIRKS_maria_a "shallow_ird_copy server_name_not_dsn out_string_app_keys")
+set(CS_DIFFTEST_QUIRKS_maria_w "shallow_ird_copy server_name_not_dsn out_string_app_keys text_length_as_is")
+set(CS_DIFFTEST_QUIRKS_maria_a "shallow_ird_copy server_name_not_dsn out_string_app_keys text_length_as_is")
 set(CS_DIFFTEST_QUIRKS_sqlite "out_string_app_keys")
 set(CS_DIFFTEST_QUIRKS_sqlite_path "out_string_app_keys")
 foreach(pair IN LISTS CS_DIFFTEST_PAIRS)
