@@ -198,8 +198,6 @@ CS_HIDDEN void cs_dbc_drop_children(struct cs_dbc *d);
 
 /* diag.c */
 CS_HIDDEN void cs_diag_clear_slow(struct cs_handle *h);
-/* Drops the records past the first n (those added since n was read). */
-CS_HIDDEN void cs_diag_truncate(struct cs_handle *h, unsigned n);
 static inline void cs_diag_reset(struct cs_handle *h)
 {
 	if (h->dirty)

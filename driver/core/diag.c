@@ -32,12 +32,6 @@ void cs_diag_clear_slow(struct cs_handle *h)
 	h->dirty = 0;
 }
 
-void cs_diag_truncate(struct cs_handle *h, unsigned n)
-{
-	while (h->diag.n > n)
-		free(h->diag.rec[--h->diag.n].msg);
-}
-
 static void cs_diag_push(struct cs_handle *h, const char *sqlstate, SQLINTEGER native, char *msg)
 {
 	struct cs_diag *d = &h->diag;
