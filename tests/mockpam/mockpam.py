@@ -49,8 +49,8 @@ DEEP_LEVELS = 100
 FAULT_MODES = ("http500", "http502-html", "http401", "http403", "http409", "slow",
                "malformed_json", "truncated_json", "html", "drop",
                "oversized", "body403", "body409", "missing_passwd",
-               "deep_json")
-CHECKOUT_ONLY_MODES = ("missing_passwd",)
+               "deep_json", "wrong_passwd")
+CHECKOUT_ONLY_MODES = ("missing_passwd", "wrong_passwd")
 FAULT_ON = ("checkout", "checkin", "any")
 
 # Hostile characters every generated password contains at least once.
@@ -61,12 +61,28 @@ _rng = secrets.SystemRandom()
 _tls = threading.local()       # per-connection info for the handler thread
 
 
-def gen_password(length=24, edge_blanks=True):
-    """Random password with letters, digits and every char of HOSTILE.
+# Password styles (--password-style, POST /_mock/password-style): the
+# characters every password of the style contains at least once, and the
+# pool the rest is drawn from (with ALNUM).  "symbols" has nothing that makes
+# a connection-string value need braces (; { } = or a blank at either end),
+# so only a target string that braces every password gets it through
+# psqlODBC, which percent-decodes an unbraced one ('+' and '%').
+PASSWORD_STYLES = {
+    "hostile": HOSTILE,
+    "symbols": "+%&#!~^*",
+    "spaces": "a b+c%d e",
+    "utf8": "\u00e9\u00df\u00fc\u00f8\u65e5\u672c\u20ac",
+    "mixed": HOSTILE + "+&#!~^*\u00e9\u65e5",
+}
+
+
+def gen_password(length=24, edge_blanks=True, style="hostile"):
+    """Random password with letters, digits and every char of the style.
 
     edge_blanks=False: never a blank first or last (see MariaDb)."""
-    chars = list(HOSTILE)
-    pool = ALNUM + HOSTILE
+    special = PASSWORD_STYLES[style]
+    chars = list(special)
+    pool = ALNUM + special
     chars += [_rng.choice(ALNUM) for _ in range(4)]   # at least some alnum
     while len(chars) < length:
         chars.append(_rng.choice(pool))
@@ -270,6 +286,7 @@ class Pam:
         self.lock = threading.Lock()
         self.pg = pg
         self.edge_blanks = getattr(pg, "edge_blanks", True)
+        self.password_style = "hostile"
         self.minute_seconds = minute_seconds
         self.grace = grace
         self.strict_fields = strict_fields
@@ -379,7 +396,7 @@ class Pam:
             self.busy.add(account)
             rid = str(self.next_id)
             self.next_id += 1
-        password = gen_password(edge_blanks=self.edge_blanks)
+        password = gen_password(edge_blanks=self.edge_blanks, style=self.password_style)
         if self.pg is not None:
             err = self.pg.set_password(account, password)
             if err:
@@ -774,7 +791,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         pam.bump("client_gone")
                         self.hard_close()
                         return
-            else:
+            elif fault["mode"] != "wrong_passwd":   # (do_checkout's part)
                 return self.send_fault(fault["mode"], kind, entry)
 
         if not entry["token_ok"]:
@@ -815,6 +832,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(500 if status == 500 else 200,
                                   {"message": message, "status": status})
         entry["id"] = co.id
+        if entry["fault"] == "wrong_passwd":
+            # A real checkout whose answer holds a password the database
+            # does not have: the target refuses the login.
+            password = gen_password(edge_blanks=pam.edge_blanks, style=pam.password_style)
         try:
             self.send_json(200, {"CheckOut": {"Request": {"id": co.id},
                                               "account": co.account, "passwd": password},
@@ -946,7 +967,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, {"issued": pam.issued_list()})
         if method != "POST":
             return self.send_json(404 if path not in ("/_mock/state", "/_mock/health", "/_mock/issued",
-                                                      "/_mock/fault",
+                                                      "/_mock/fault", "/_mock/password-style",
                                                       "/_mock/reset", "/_mock/checkin-all")
                                   else 405, {"error": "not found or wrong method"})
         if path == "/_mock/reset":
@@ -955,6 +976,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_mock/checkin-all":
             n = pam.checkin_all()
             return self.send_json(200, {"ok": True, "checked_in": n})
+        if path == "/_mock/password-style":
+            try:
+                spec = json.loads(raw.decode("utf-8") or "null", parse_constant=_no_constants)
+            except (ValueError, RecursionError):
+                spec = None
+            style = spec.get("style") if isinstance(spec, dict) else None
+            if style not in PASSWORD_STYLES:
+                return self.send_json(400, {"error": "style must be one of: " +
+                                            ", ".join(PASSWORD_STYLES)})
+            pam.password_style = style
+            return self.send_json(200, {"ok": True, "style": style})
         if path == "/_mock/fault":
             try:
                 spec = self.parse_fault(raw)
@@ -1149,6 +1181,9 @@ def main(argv=None):
     ap.add_argument("--mariadb-client", default="mariadb", help="mariadb client binary (default: on PATH)")
     ap.add_argument("--mariadb-plaintext", action="store_true",
                     help="send plaintext passwords in ALTER USER (default: mysql_native_password hashes)")
+    ap.add_argument("--password-style", choices=sorted(PASSWORD_STYLES), default="hostile",
+                    help="characters of the passwords handed out (default hostile; also "
+                         "POST /_mock/password-style)")
     ap.add_argument("--no-initial-rotate", action="store_true",
                     help="do not reset every account's password at startup")
     ap.add_argument("--minute-seconds", type=float, default=60.0,
@@ -1202,6 +1237,7 @@ def main(argv=None):
         pg = MariaDb(a.mariadb_socket, a.mariadb_admin, a.mariadb_client, a.mariadb_plaintext, log=log)
     pam = Pam(cfg, pg, a.minute_seconds, a.grace_seconds, a.strict_fields, log,
               a.expose_passwords)
+    pam.password_style = a.password_style
     if pg is not None and not a.no_initial_rotate:
         errs = pam.rotate_all_accounts()
         if errs:

@@ -86,6 +86,10 @@ class MockPam:
             spec["delay"] = delay
         return self._control("POST", "/_mock/fault", spec)
 
+    def password_style(self, style):
+        """Style of the passwords handed out from now on (mockpam.PASSWORD_STYLES)."""
+        return self._control("POST", "/_mock/password-style", {"style": style})
+
     def clear_faults(self):
         return self._control("POST", "/_mock/fault", {"mode": "none"})
 

@@ -24,6 +24,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
+import mockpam  # noqa: E402
 import mockpam_client  # noqa: E402
 
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
@@ -613,6 +614,28 @@ def t_expose_passwords():
               "/_mock/issued lists the real checkout only (got %d entries)" % len(got))
         mp.checkin(TOK, rid, "pgapp")
         check([e["id"] for e in mp.issued()] == [rid], "/_mock/issued keeps checked-in entries")
+        # wrong_passwd: a real checkout whose answer is not the issued password
+        mp.fault("wrong_passwd", on="checkout")
+        st, j = mp.checkout(TOK, "pgapp")
+        rid2 = j["CheckOut"]["Request"]["id"]
+        real = [e["passwd"] for e in mp.issued() if e["id"] == rid2]
+        check(real != [] and real[0] != j["CheckOut"]["passwd"],
+              "wrong_passwd: a real checkout handing out another password")
+        mp.checkin(TOK, rid2, "pgapp")
+        # every password style holds its characters
+        for style, must in mockpam.PASSWORD_STYLES.items():
+            mp.password_style(style)
+            st, j = mp.checkout(TOK, "pgapp")
+            pw2 = j["CheckOut"]["passwd"]
+            check(all(ch in pw2 for ch in must), "style %s: every one of its characters" % style)
+            if style == "symbols":
+                check(not any(ch in pw2 for ch in ";{}= "), "style symbols: nothing to brace")
+            mp.checkin(TOK, j["CheckOut"]["Request"]["id"], "pgapp")
+        try:
+            mp.password_style("nosuch")
+            check(False, "an unknown password style is refused")
+        except mockpam_client.MockPamError:
+            check(True, "an unknown password style is refused")
     finally:
         p.terminate()
         p.wait(5)
