@@ -3,12 +3,31 @@
  * forward.c - the forwarders generated from odbc_api.def.
  *
  * A forwarded call is one compare that checks the handle and that it
- * has no diagnostics of credshim's to reset, and a tail call into the
- * target: no lock, no allocation, no conversion when the target has the
- * variant called.  Everything else (another kind, a dead handle,
- * diagnostics to reset, a missing entry point, A/W conversion) is in the
- * cold cs_slow* twin of each forwarder.  docs/benchmarks.md counts the
- * instructions.
+ * has no diagnostics of credshim's to reset, and a tail call through the
+ * driver's fast table into the target: no lock, no allocation, no
+ * conversion, no test of the entry point.  Everything else (another
+ * kind, a dead handle, diagnostics to reset, a missing entry point, A/W
+ * conversion) is in the cold twin of each forwarder.  docs/benchmarks.md
+ * counts the instructions.
+ *
+ * Each function variant the def generates (CS_FWD: the one name; CS_PAIR:
+ * name and name##W) gets, from one macro each:
+ *
+ *   cs_slow_<sym>   the twin: takes the application's arguments with their
+ *                   ODBC types, checks the handle, resets diagnostics, calls
+ *                   the target or answers what a missing function answers;
+ *   cs_fast_<sym>   the forwarder, exported as <sym>: the compare, then a
+ *                   tail call into the target or into the twin;
+ *   cs_miss_<sym>   the stub target.c puts in the fast table where the
+ *                   target lacks the function: it finds the credshim handle
+ *                   from the target handle it is given and calls the twin.
+ *
+ * The forwarder and the stub see the arguments "as registers": a small
+ * integer argument (SQLSMALLINT, SQLUSMALLINT) is declared int, so the
+ * register the application filled goes on to the target untouched, as in
+ * a direct call, instead of being extended again (x86-64 passes it in a
+ * full register either way).  The exported symbol is an alias declared
+ * with the ODBC prototype, so sql.h still checks it.
  */
 #include "api/api.h"
 
@@ -21,68 +40,85 @@
 #define CS_MAY_BE_CLOSED_STMT 0
 #define CS_MAY_BE_CLOSED_DESC 0
 
-/*
- * The fast path: a live handle of the kind, without own diagnostics to
- * reset (tag and dirty are one 64-bit word, compared with CS_TAG in one
- * instruction), with a target entry point to call.  It ends in a tail
- * call either way, to the target or to the cold cs_slow* twin that does
- * the full work, so the forwarder needs no frame.  A slow twin gets the
- * application's arguments as they came and checks the handle itself.
- */
+/* A live handle of the kind, without own diagnostics to reset (tag and
+ * dirty are one 64-bit word, compared with CS_TAG in one instruction). */
 #define CS_CLEAN(o, kind) \
 	((o) && (o)->tag_dirty == CS_TAG(CS_KIND_##kind) && (!CS_MAY_BE_CLOSED_##kind || (o)->drv))
 #define CS_COLD __attribute__((noinline, cold))
 #define CS_HAND(...)
+#define CS_XPARAMS(...) __VA_ARGS__
+#define CS_XARGS(...) __VA_ARGS__
 
 /*
- * SQLGetData's buffer length rule (cs_cbuflen, api.h) in the generated
- * code.  A forwarder leaves an odd length, which is rare, to its slow twin
- * (cs_fast is 1 in a forwarder, 0 in a slow twin), so that the usual even
- * length costs one test and branch: the rule changes only odd lengths.
+ * The twin, with the ODBC types.  The last arguments are what it answers
+ * when the target lacks the variant called (fn is NULL): IM001, or a conversion
+ * to the other variant.  A stub calls it with the credshim handle in
+ * place of the target's.
  */
-#define cs_cbuflen(ctype, buflen)                                               \
-	({                                                                      \
-		if (cs_fast && __builtin_expect((buflen) & 1, 0))               \
-			goto cs_slow_path;                                      \
-		cs_fast ? (buflen) : cs_cbuflen(ctype, buflen);                 \
-	})
-#define CS_UNUSED __attribute__((unused))
-
-#define CS_TCHAR SQLCHAR
-#define CS_FWD(name, api, kind, params, args)                                   \
-	static CS_COLD SQLRETURN cs_slow_##name params                          \
+#define CS_SLOW(sym, name, wide, ptype, kind, params, args, ...)               \
+	static CS_COLD SQLRETURN cs_slow_##sym params                           \
 	{                                                                       \
 		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
 		SQLHANDLE cs_t;                                                 \
-		const int cs_fast CS_UNUSED = 0;                                \
-		cs_pf_##name fn;                                                \
+		ptype fn;                                                       \
 		if (!o)                                                         \
 			return SQL_INVALID_HANDLE;                              \
-	cs_slow_path: CS_UNUSED;                                                \
 		cs_diag_reset(o);                                               \
-		if (!o->drv || !(fn = (cs_pf_##name)o->drv->a[CS_FN_##name]))   \
-			return cs_not_supported(o, #name);                      \
+		if (!o->drv)                                                    \
+			return cs_not_supported(o, #sym);                       \
 		cs_t = o->target;                                               \
-		return fn args;                                                 \
+		fn = (ptype)(wide ? o->drv->w : o->drv->a)[CS_FN_##name];       \
+		if (fn)                                                         \
+			return fn args;                                         \
+		__VA_ARGS__;                                                    \
 	}                                                                       \
-	CS_EXPORT SQLRETURN SQL_API name params                                 \
+	CS_EXPORT SQLRETURN SQL_API sym params __attribute__((alias("cs_fast_" #sym)));
+
+/*
+ * The forwarder and the stub, with the registers' types (see the top).
+ * The empty asm keeps the driver's address in a register of its own, so
+ * the target handle can replace the handle in the first argument's
+ * register and the call reads the entry from memory (jmp *off(%rax)):
+ * gcc otherwise loads the entry first and moves one more register.
+ */
+#define CS_FAST(sym, name, wide, kind, params, args)                           \
+	typedef SQLRETURN (SQL_API *cs_rf_##sym) params;                        \
+	static CS_COLD SQLRETURN cs_slowr_##sym params                          \
+		__attribute__((alias("cs_slow_" #sym)));                        \
+	static CS_COLD SQLRETURN cs_miss_##sym params                           \
+	{                                                                       \
+		SQLHANDLE cs_t = cs_handle_by_target(CS_KIND_##kind,            \
+			CS_HNAME_##kind, wide, CS_FN_##name, (void *)cs_miss_##sym); \
+		if (!cs_t)                                                      \
+			return SQL_INVALID_HANDLE;                              \
+		return cs_slowr_##sym args;                                     \
+	}                                                                       \
+	static SQLRETURN SQL_API cs_fast_##sym params                           \
 	{                                                                       \
 		struct cs_handle *o = CS_HNAME_##kind;                          \
 		SQLHANDLE cs_t;                                                 \
-		int cs_fast CS_UNUSED = 1;                                      \
-		cs_pf_##name fn;                                                \
-		if (__builtin_expect(CS_CLEAN(o, kind), 1) &&                   \
-		    (fn = (cs_pf_##name)o->drv->a[CS_FN_##name])) {             \
+		if (__builtin_expect(CS_CLEAN(o, kind), 1)) {                   \
+			const struct cs_driver *drv = o->drv;                   \
+			__asm__("" : "+r"(drv));                                \
 			cs_t = o->target;                                       \
-			return fn args;                                         \
+			return ((cs_rf_##sym)drv->fast[wide][CS_FN_##name]) args; \
 		}                                                               \
-	cs_slow_path: CS_UNUSED;                                                \
-		cs_fast = 0;                                                    \
 		cs_t = CS_HNAME_##kind;                                         \
-		return cs_slow_##name args;                                     \
+		return cs_slowr_##sym args;                                     \
 	}
+
+/* An alias's type differs from its target's: on purpose, see the top. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wattribute-alias"
+
+/* The twins, with the ODBC types. */
+#define CS_TCHAR SQLCHAR
+#define CS_FWD(name, api, kind, params, args)                                   \
+	CS_SLOW(name, name, 0, cs_pf_##name, kind, params, args,                \
+		return cs_not_supported(o, #name))
 /* Variant-blind pairs (no strings): either name reaches the target's own
- * variant when it has one, else the other. */
+ * variant when it has one, else the other.  Not on a fetch path: no fast
+ * forwarder. */
 #define CS_FWDW(name, api, kind, params, args)                                  \
 	static SQLRETURN cs_fwdw_##name(struct cs_handle *o, int wide,          \
 					CS_XPARAMS params)                      \
@@ -99,105 +135,81 @@
 		cs_t = o->target;                                               \
 		return fn args;                                                 \
 	}                                                                       \
-	CS_EXPORT SQLRETURN SQL_API name params                                 \
+	CS_FWDW_ENTRY(name, name, 0, kind, params, args)                        \
+	CS_FWDW_ENTRY(name##W, name, 1, kind, params, args)
+#define CS_FWDW_ENTRY(sym, name, wide, kind, params, args)                      \
+	CS_EXPORT SQLRETURN SQL_API sym params                                  \
 	{                                                                       \
 		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
 		SQLHANDLE cs_t = NULL;                                          \
 		if (!o)                                                         \
 			return SQL_INVALID_HANDLE;                              \
-		return cs_fwdw_##name(o, 0, CS_XARGS args);                     \
-	}                                                                       \
-	CS_EXPORT SQLRETURN SQL_API name##W params                              \
-	{                                                                       \
-		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
-		SQLHANDLE cs_t = NULL;                                          \
-		if (!o)                                                         \
-			return SQL_INVALID_HANDLE;                              \
-		return cs_fwdw_##name(o, 1, CS_XARGS args);                     \
+		return cs_fwdw_##name(o, wide, CS_XARGS args);                  \
 	}
 #define CS_PAIR(name, api, kind, params, args)                                  \
-	static CS_COLD SQLRETURN cs_slowa_##name params                         \
-	{                                                                       \
-		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
-		SQLHANDLE cs_t;                                                 \
-		const int cs_fast CS_UNUSED = 0;                                \
-		cs_pfa_##name fn;                                               \
-		if (!o)                                                         \
-			return SQL_INVALID_HANDLE;                              \
-	cs_slow_path: CS_UNUSED;                                                \
-		cs_diag_reset(o);                                               \
-		if (!o->drv)                                                    \
-			return cs_not_supported(o, #name);                      \
-		cs_t = o->target;                                               \
-		if ((fn = (cs_pfa_##name)o->drv->a[CS_FN_##name]))              \
-			return fn args;                                         \
-		return cs_x_##name(o, 0, CS_XARGS args);                        \
-	}                                                                       \
-	CS_EXPORT SQLRETURN SQL_API name params                                 \
-	{                                                                       \
-		struct cs_handle *o = CS_HNAME_##kind;                          \
-		SQLHANDLE cs_t;                                                 \
-		int cs_fast CS_UNUSED = 1;                                      \
-		cs_pfa_##name fn;                                               \
-		if (__builtin_expect(CS_CLEAN(o, kind), 1) &&                   \
-		    (fn = (cs_pfa_##name)o->drv->a[CS_FN_##name])) {            \
-			cs_t = o->target;                                       \
-			return fn args;                                         \
-		}                                                               \
-	cs_slow_path: CS_UNUSED;                                                \
-		cs_fast = 0;                                                    \
-		cs_t = CS_HNAME_##kind;                                         \
-		return cs_slowa_##name args;                                    \
-	}
-#define CS_XPARAMS(...) __VA_ARGS__
-#define CS_XARGS(...) __VA_ARGS__
+	CS_SLOW(name, name, 0, cs_pfa_##name, kind, params, args,               \
+		return cs_x_##name(o, 0, CS_XARGS args))
 #include "core/odbc_api.def"
+#undef CS_PAIR
+#undef CS_TCHAR
+#define CS_TCHAR SQLWCHAR
 #undef CS_FWD
+#define CS_FWD(name, api, kind, params, args)
 #undef CS_FWDW
+#define CS_FWDW(name, api, kind, params, args)
+#define CS_PAIR(name, api, kind, params, args)                                  \
+	CS_SLOW(name##W, name, 1, cs_pfw_##name, kind, params, args,            \
+		if (!cs_target_admits(o, api))                                  \
+			return cs_disowned(o);                                  \
+		return cs_x_##name(o, 1, CS_XARGS args))
+#include "core/odbc_api.def"
 #undef CS_PAIR
 #undef CS_TCHAR
 
-#define CS_TCHAR SQLWCHAR
-#define CS_FWD(name, api, kind, params, args)
-#define CS_FWDW(name, api, kind, params, args)
-#define CS_PAIR(name, api, kind, params, args)                                  \
-	static CS_COLD SQLRETURN cs_sloww_##name params                         \
-	{                                                                       \
-		struct cs_handle *o = cs_get(CS_HNAME_##kind, CS_KIND_##kind);  \
-		SQLHANDLE cs_t;                                                 \
-		const int cs_fast CS_UNUSED = 0;                                \
-		cs_pfw_##name fn;                                               \
-		if (!o)                                                         \
-			return SQL_INVALID_HANDLE;                              \
-	cs_slow_path: CS_UNUSED;                                                \
-		cs_diag_reset(o);                                               \
-		if (!o->drv)                                                    \
-			return cs_not_supported(o, #name "W");                  \
-		cs_t = o->target;                                               \
-		if ((fn = (cs_pfw_##name)o->drv->w[CS_FN_##name]))              \
-			return fn args;                                         \
-		if (!cs_target_admits(o, api))                                  \
-			return cs_disowned(o);                                  \
-		return cs_x_##name(o, 1, CS_XARGS args);                        \
-	}                                                                       \
-	CS_EXPORT SQLRETURN SQL_API name##W params                              \
-	{                                                                       \
-		struct cs_handle *o = CS_HNAME_##kind;                          \
-		SQLHANDLE cs_t;                                                 \
-		int cs_fast CS_UNUSED = 1;                                      \
-		cs_pfw_##name fn;                                               \
-		if (__builtin_expect(CS_CLEAN(o, kind), 1) &&                   \
-		    (fn = (cs_pfw_##name)o->drv->w[CS_FN_##name])) {            \
-			cs_t = o->target;                                       \
-			return fn args;                                         \
-		}                                                               \
-	cs_slow_path: CS_UNUSED;                                                \
-		cs_fast = 0;                                                    \
-		cs_t = CS_HNAME_##kind;                                         \
-		return cs_sloww_##name args;                                    \
-	}
+/* The forwarders and stubs, with the registers' types. */
+#define SQLSMALLINT int
+#define SQLUSMALLINT unsigned
+#define CS_TCHAR SQLCHAR
+#undef CS_FWD
+#define CS_FWD(name, api, kind, params, args) CS_FAST(name, name, 0, kind, params, args)
+#define CS_PAIR CS_FWD
 #include "core/odbc_api.def"
 #undef CS_FWD
-#undef CS_FWDW
 #undef CS_PAIR
 #undef CS_TCHAR
+#define CS_TCHAR SQLWCHAR
+#define CS_FWD(name, api, kind, params, args)
+#define CS_PAIR(name, api, kind, params, args) CS_FAST(name##W, name, 1, kind, params, args)
+#include "core/odbc_api.def"
+#undef CS_FWD
+#undef CS_PAIR
+#undef CS_TCHAR
+#undef SQLSMALLINT
+#undef SQLUSMALLINT
+
+#pragma GCC diagnostic pop
+
+/* The stubs, indexed like struct cs_driver's a[] and w[]. */
+static void *const cs_stubs_a[CS_FN__COUNT] = {
+#define CS_FWD(name, api, kind, params, args) [CS_FN_##name] = (void *)cs_miss_##name,
+#define CS_PAIR CS_FWD
+#include "core/odbc_api.def"
+#undef CS_FWD
+#undef CS_PAIR
+};
+static void *const cs_stubs_w[CS_FN__COUNT] = {
+#define CS_FWD(name, api, kind, params, args)
+#define CS_PAIR(name, api, kind, params, args) [CS_FN_##name] = (void *)cs_miss_##name##W,
+#include "core/odbc_api.def"
+#undef CS_FWD
+#undef CS_PAIR
+};
+
+/* Before any target is loaded: the library's constructor. */
+__attribute__((constructor)) static void cs_forward_init(void)
+{
+	cs_target_set_stubs(cs_stubs_a, cs_stubs_w);
+}
+
+#undef CS_FWDW
+#undef CS_HAND

@@ -34,8 +34,16 @@ struct cs_free_queue {
 	size_t n;
 };
 
+/* Every handle ever allocated, per kind, for cs_handle_by_target: none is
+ * ever given back to malloc, so the list only grows with the peak. */
+struct cs_all {
+	struct cs_handle **h;
+	size_t n, cap;
+};
+
 static struct cs_mutex cs_handle_lock = CS_MUTEX_INIT;
 static struct cs_free_queue cs_free_queues[CS_KIND_DESC + 1];  /* guarded by cs_handle_lock */
+static struct cs_all cs_all[CS_KIND_DESC + 1];                  /* guarded by cs_handle_lock */
 
 static size_t cs_kind_size(enum cs_kind kind)
 {
@@ -89,6 +97,25 @@ static void cs_free_put_locked(enum cs_kind kind, struct cs_handle *h)
 	q->n++;
 }
 
+/* Adds a new handle to cs_all; -1 when out of memory. */
+static int cs_all_add_locked(enum cs_kind kind, struct cs_handle *h)
+{
+	struct cs_all *all = &cs_all[kind];
+
+	CS_ASSERT_HELD(&cs_handle_lock);
+	if (all->n == all->cap) {
+		size_t cap = all->cap ? 2 * all->cap : 64;
+		struct cs_handle **p = realloc(all->h, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		all->h = p;
+		all->cap = cap;
+	}
+	all->h[all->n++] = h;
+	return 0;
+}
+
 void *cs_handle_new(enum cs_kind kind)
 {
 	size_t size = cs_kind_size(kind);
@@ -96,9 +123,14 @@ void *cs_handle_new(enum cs_kind kind)
 
 	cs_mutex_lock(&cs_handle_lock);
 	h = cs_free_take_locked(kind);
-	cs_mutex_unlock(&cs_handle_lock);
-	if (!h)
+	if (!h) {
 		h = malloc(size);
+		if (h && cs_all_add_locked(kind, h) != 0) {
+			free(h);
+			h = NULL;
+		}
+	}
+	cs_mutex_unlock(&cs_handle_lock);
 	if (!h)
 		return NULL;
 	memset(h, 0, size);
@@ -209,4 +241,30 @@ void cs_dbc_drop_children(struct cs_dbc *d)
 		dnext = ds->next;
 		cs_desc_destroy(ds);
 	}
+}
+
+/*
+ * The handle a forwarder's stub was called for: the stub gets only the
+ * target's handle.  It reads other threads' live handles without their
+ * locks; a handle's target and driver change only at connect and
+ * disconnect, which an application does not run on a handle while it
+ * calls a function on that handle's children.
+ */
+struct cs_handle *cs_handle_by_target(enum cs_kind kind, SQLHANDLE th, int wide,
+				      enum cs_fn f, const void *stub)
+{
+	struct cs_all *all = &cs_all[kind];
+	struct cs_handle *found = NULL;
+	size_t i;
+
+	cs_mutex_lock(&cs_handle_lock);
+	for (i = 0; i < all->n && !found; i++) {
+		struct cs_handle *h = all->h[i];
+
+		if (h->tag == CS_TAG(kind) && h->target == th && h->drv &&
+		    h->drv->fast[wide][f] == stub)
+			found = h;
+	}
+	cs_mutex_unlock(&cs_handle_lock);
+	return found;
 }
