@@ -6,6 +6,9 @@
  *
  *   credshim-agent [--socket PATH] [--idle SECONDS] [--log FILE]
  *
+ * Started by systemd's socket activation (odbcinst/credshim-agent.socket),
+ * it serves the listening socket it inherits (LISTEN_FDS, LISTEN_PID) after
+ * the same checks of its directory, and leaves the socket to systemd.
  * The socket's directory must be the user's own, mode 0700.  One lock
  * file beside the socket makes one agent per socket: a second one started
  * at the same moment waits for the first to listen and leaves.  Each
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -41,8 +45,11 @@
 #define CS_AGENT_IDLE_DEFAULT 120
 #define CS_AGENT_IDLE_MAX     86400
 #define CS_AGENT_LOCK_WAIT_MS 10000
+#define CS_SD_LISTEN_FDS_START 3   /* the first fd systemd passes */
 
 static volatile sig_atomic_t cs_agent_stop;
+static dev_t cs_agent_sock_dev;         /* the socket file this agent bound */
+static ino_t cs_agent_sock_ino;
 static int cs_agent_clients;            /* atomic */
 static long long cs_agent_last_ms;      /* atomic: last client gone */
 
@@ -304,6 +311,7 @@ static int cs_agent_lock(const char *sock, int *lockfd)
 static int cs_agent_listen(const char *sock)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	int fd;
 
 	memset(&sa, 0, sizeof(sa));
@@ -314,11 +322,109 @@ static int cs_agent_listen(const char *sock)
 	if (fd < 0)
 		return -1;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || chmod(sock, 0600) != 0 ||
-	    listen(fd, 128) != 0) {
+	    listen(fd, 128) != 0 || lstat(sock, &st) != 0) {
 		close(fd);
 		return -1;
 	}
+	cs_agent_sock_dev = st.st_dev;
+	cs_agent_sock_ino = st.st_ino;
 	return fd;
+}
+
+/* Removes the socket file if it is still the one this agent bound: one
+ * that systemd's socket unit bound since then is systemd's. */
+static void cs_agent_unlink(const char *sock)
+{
+	struct stat st;
+
+	if (lstat(sock, &st) == 0 && st.st_dev == cs_agent_sock_dev && st.st_ino == cs_agent_sock_ino)
+		unlink(sock);
+}
+
+/* What an inherited fd must be: a listening AF_UNIX stream socket bound
+ * to a path (not abstract, not unnamed), whose path goes to sock. */
+static int cs_agent_sd_socket(int fd, char *sock, size_t socklen)
+{
+	struct sockaddr_un sa;
+	socklen_t sl = sizeof(sa), il = sizeof(int);
+	int domain = 0, type = 0, acc = 0;
+	size_t n;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &il) != 0 || domain != AF_UNIX ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &il) != 0 || type != SOCK_STREAM ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &il) != 0 || !acc) {
+		fprintf(stderr, "credshim-agent: fd %d from systemd is no listening Unix stream "
+			"socket (ListenStream= a path)\n", fd);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, (struct sockaddr *)&sa, &sl) != 0 ||
+	    sl <= offsetof(struct sockaddr_un, sun_path) || sa.sun_path[0] != '/') {
+		fprintf(stderr, "credshim-agent: the socket from systemd is not bound to an "
+			"absolute path\n");
+		return -1;
+	}
+	n = strnlen(sa.sun_path, sizeof(sa.sun_path));
+	if (n >= socklen || n >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sock, sa.sun_path, n);
+	sock[n] = '\0';
+	return 0;
+}
+
+/*
+ * Socket activation, by hand (the sd_listen_fds protocol, no libsystemd):
+ * when LISTEN_PID is this process and LISTEN_FDS is 1, fd 3 is the
+ * listening socket.  0 when not activated, 1 with *lfd and its path in
+ * sock (which must equal a --socket given, want), -1 when refused.  The
+ * variables are unset so that nothing started later takes them.
+ */
+static int cs_agent_sd_listen(const char *want, char *sock, size_t socklen, int *lfd)
+{
+	const char *pid_s = getenv("LISTEN_PID"), *fds_s = getenv("LISTEN_FDS");
+	unsigned long pid, fds;
+
+	if (!pid_s || !fds_s || cs_conf_uint(pid_s, 0x7fffffff, &pid) != 0 ||
+	    pid != (unsigned long)getpid())
+		return 0;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (cs_conf_uint(fds_s, 1024, &fds) != 0 || fds != 1) {
+		fprintf(stderr, "credshim-agent: systemd passed LISTEN_FDS=%s; it serves exactly one "
+			"socket\n", fds_s);
+		return -1;
+	}
+	if (fcntl(CS_SD_LISTEN_FDS_START, F_SETFD, FD_CLOEXEC) != 0 ||
+	    cs_agent_sd_socket(CS_SD_LISTEN_FDS_START, sock, socklen) != 0)
+		return -1;
+	if (want[0] && strcmp(want, sock) != 0) {
+		fprintf(stderr, "credshim-agent: --socket %s, but systemd passed %s\n", want, sock);
+		return -1;
+	}
+	*lfd = CS_SD_LISTEN_FDS_START;
+	return 1;
+}
+
+/* The inherited socket's own file: a socket of this user that group and
+ * others cannot use (SocketMode=0600), beside the directory's checks. */
+static int cs_agent_sd_check(const char *sock)
+{
+	struct cs_pam_err err;
+	struct stat st;
+
+	memset(&err, 0, sizeof(err));
+	if (cs_agent_dir_check(sock, 0, &err) != 0) {
+		fprintf(stderr, "credshim-agent: %s\n", err.msg);
+		return -1;
+	}
+	if (lstat(sock, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != getuid() ||
+	    (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		fprintf(stderr, "credshim-agent: the socket %s is refused: it must be a socket owned "
+			"by uid %u with mode 0600 (SocketMode=0600)\n", sock, (unsigned)getuid());
+		return -1;
+	}
+	return 0;
 }
 
 static void cs_agent_pidfile(const char *sock, int write_it)
@@ -384,19 +490,20 @@ static int cs_agent_usage(void)
 
 int main(int argc, char **argv)
 {
-	char sock[108];
+	char sock[108], want[108] = "";
 	const char *idle_s = getenv("CREDSHIM_AGENT_IDLE"), *log = getenv("CREDSHIM_AGENT_LOG");
 	unsigned long idle = CS_AGENT_IDLE_DEFAULT;
 	struct sigaction sa;
 	struct cs_pam_err err;
-	int i, lfd, lockfd = -1, r;
+	int i, lfd = -1, lockfd = -1, r, activated;
 
 	if (cs_agent_default_socket(sock, sizeof(sock)) != 0)
 		sock[0] = '\0';
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-			if (snprintf(sock, sizeof(sock), "%s", argv[++i]) >= (int)sizeof(sock))
+			if (snprintf(want, sizeof(want), "%s", argv[++i]) >= (int)sizeof(want))
 				return cs_agent_usage();
+			memcpy(sock, want, sizeof(sock));
 		} else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
 			idle_s = argv[++i];
 		} else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
@@ -417,18 +524,24 @@ int main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	activated = cs_agent_sd_listen(want, sock, sizeof(sock), &lfd);
+	if (activated < 0 || (activated && cs_agent_sd_check(sock) != 0))
+		return 1;
 	memset(&err, 0, sizeof(err));
-	if (!sock[0] || cs_agent_dir_check(sock, 1, &err) != 0) {
+	if (activated) {
+		cs_log(CS_LOG_INFO, "socket activation: serving the socket systemd passed");
+	} else if (!sock[0] || cs_agent_dir_check(sock, 1, &err) != 0) {
 		fprintf(stderr, "credshim-agent: %s\n", sock[0] ? err.msg : "no socket path");
 		return 1;
 	}
-	r = cs_agent_lock(sock, &lockfd);
+	r = activated ? 0 : cs_agent_lock(sock, &lockfd);
 	if (r != 0) {
 		if (r < 0)
 			fprintf(stderr, "credshim-agent: cannot take the lock beside %s\n", sock);
 		return r > 0 ? 0 : 1;
 	}
-	lfd = cs_agent_listen(sock);
+	if (!activated)
+		lfd = cs_agent_listen(sock);
 	if (lfd < 0) {
 		fprintf(stderr, "credshim-agent: cannot listen on %s: %s\n", sock, strerror(errno));
 		return 1;
@@ -438,10 +551,12 @@ int main(int argc, char **argv)
 	cs_agent_serve(lfd, (long long)idle * 1000);
 	/* Nobody new: then everything held goes back. */
 	close(lfd);
-	unlink(sock);
+	if (!activated)                /* systemd's socket stays systemd's */
+		cs_agent_unlink(sock);
 	cs_agent_pidfile(sock, 0);
 	cs_reg_exit();
 	cs_log(CS_LOG_INFO, "credshim-agent on %s exits", sock);
-	close(lockfd);
+	if (lockfd >= 0)
+		close(lockfd);
 	return 0;
 }

@@ -4,7 +4,7 @@
 # processes, the real PostgreSQL and the mock PAM, runHost pg1 having a
 # pool of ONE account.
 #
-#   agent.sh CLIENT AGENT full|basic
+#   agent.sh CLIENT AGENT full|basic|systemd|faults|clients
 #
 # basic (also run under valgrind in CI):
 #   - a connect through the agent autostarts it and works;
@@ -21,6 +21,23 @@
 #     the wrong mode or owner is refused (08001 naming it); nothing to
 #     start gives 08001 naming the socket;
 #   - 6 processes starting the agent at the same moment: one agent.
+# systemd (integration.pam.agent_systemd):
+#   - the agent started as systemd's socket activation starts it
+#     (sd_activate.py: the socket at fd 3, LISTEN_FDS=1, LISTEN_PID) serves
+#     that socket, exits 0 on SIGTERM and leaves the socket file; it refuses
+#     a socket of mode 0666, a directory of mode 0755, two sockets, and a
+#     socket other than its --socket; systemd-analyze --user verify passes
+#     on odbcinst/credshim-agent.socket and .service;
+# faults (integration.pam.agent_faults):
+#   - a stalled agent (SIGSTOP) and a stalled PAM behind the agent, login
+#     timeout 2 s: HYT00 within it; the agent SIGKILLed while a checkout
+#     waits at the PAM: 08001 naming the socket, within the login timeout;
+#     a fake agent of protocol version 2: 08001 naming both versions; a
+#     frame of another version to the agent: an ERR frame in words;
+# clients (integration.pam.agent_clients):
+#   - isql and pyodbc through one DSN with PamAgent=1 (only DSN keys
+#     differ from pam_pg1): both run as pg1's one account at the same time
+#     on one checkout, checked in when the last one ends.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -152,6 +169,253 @@ kill_hold() {
   wait "$HOLD_PID" 2>/dev/null || true
   exec 7>&-
 }
+
+# Waits up to $1 s for the mock's counter $2 to reach $3.
+wait_counter() {
+  local i
+  for ((i = 0; i < $1 * 20; i++)); do
+    [[ "$(counter "$2")" -ge "$3" ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# Elapsed ms the client printed ("connect failed after N ms"), else 999999.
+failed_after() {
+  sed -n 's/^connect failed after \([0-9]*\) ms$/\1/p' "$1" | tail -n 1 | grep . || echo 999999
+}
+
+# ---- systemd: socket activation, the units -----------------------------------
+# sd_activate.py starts the agent as systemd does (the listening socket at
+# fd 3, LISTEN_FDS=1, LISTEN_PID its own pid): the agent serves it, keeps
+# its own checks of the socket's directory and mode, and leaves the socket
+# in place when it exits (systemd's).
+agent_systemd() {
+  local sd="$PAM_DIR/sd" s o pid i rc units="$PAM_DIR/units"
+  s="$sd/agent.sock"
+  mkdir -m 0700 "$sd"
+  # No PamAgentPath that could start one: the connect must use the socket.
+  local cs="$BASE0;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$s};PamAgentPath=/nonexistent/credshim-agent"
+  "$PAM_PY" "$PAM_LIB_DIR/sd_activate.py" "$s" "$AGENT" >"$PAM_DIR/sd.out" 2>&1 &
+  pid=$!
+  o="$PAM_DIR/sd-client.out"
+  if run_client "$cs" 3 >"$o" 2>&1; then
+    pam_pass "socket activation: 3 connects through the socket the agent inherited"
+  else
+    pam_fail "socket activation: connect failed"; cat "$o" "$PAM_DIR/sd.out"
+  fi
+  pam_check "socket activation: the agent said so in its log" \
+    grep -q 'socket activation: serving the socket systemd passed' "$CREDSHIM_AGENT_LOG"
+  pam_check "socket activation: the check-in followed the disconnect" wait_outstanding 5 0
+  kill -TERM "$pid" 2>/dev/null || true
+  rc=0
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  wait "$pid" || rc=$?
+  pam_check "socket activation: SIGTERM, the agent exits 0 (exit $rc)" test "$rc" = 0
+  pam_check "socket activation: the socket file is left to systemd" test -S "$s"
+
+  # Its own checks still apply to what systemd passes.
+  sd_refused() { # label expected-text sd_activate args...
+    local label="$1" text="$2" r=0
+    shift 2
+    rm -f "$s"
+    timeout 20 "$PAM_PY" "$PAM_LIB_DIR/sd_activate.py" "$@" >"$PAM_DIR/sdr.out" 2>&1 || r=$?
+    if [[ "$r" == 1 ]] && grep -qF -- "$text" "$PAM_DIR/sdr.out"; then
+      pam_pass "socket activation refused: $label"
+    else
+      pam_fail "socket activation not refused ($label, exit $r):"; cat "$PAM_DIR/sdr.out"
+    fi
+  }
+  sd_refused "socket mode 0666" "the socket $s is refused" --mode 666 "$s" "$AGENT"
+  chmod 0755 "$sd"
+  sd_refused "directory mode 0755" "credshim-agent directory $sd is refused" "$s" "$AGENT"
+  chmod 0700 "$sd"
+  sd_refused "two sockets passed" "LISTEN_FDS=2" --fds 2 "$s" "$AGENT"
+  sd_refused "another --socket" "but systemd passed $s" "$s" "$AGENT" --socket "$sd/other.sock"
+
+  # systemd-analyze verify (no running systemd needed) on the shipped
+  # units, ExecStart pointed at this build's agent.
+  mkdir -p "$units" "$PAM_DIR/xdg"
+  chmod 0700 "$PAM_DIR/xdg"
+  cp "$PAM_LIB_DIR/../../../odbcinst/credshim-agent.socket" "$units/"
+  sed "s|@CS_AGENT_INSTALLED@|$AGENT|" "$PAM_LIB_DIR/../../../odbcinst/credshim-agent.service.in" \
+    >"$units/credshim-agent.service"
+  rc=0
+  o=$(cd "$units" && XDG_RUNTIME_DIR="$PAM_DIR/xdg" timeout 60 systemd-analyze --user verify --man=no \
+        ./credshim-agent.socket ./credshim-agent.service 2>&1) || rc=$?
+  if [[ "$rc" == 0 && -z "$o" ]]; then
+    pam_pass "systemd-analyze --user verify: the units are clean"
+  else
+    pam_fail "systemd-analyze --user verify (exit $rc):"; printf '%s\n' "$o"
+  fi
+  pam_check "the socket unit listens where the driver looks (%t/credshim/agent.sock, 0600, 0700)" \
+    grep -qx 'ListenStream=%t/credshim/agent.sock' "$units/credshim-agent.socket"
+}
+
+# ---- faults: too slow, another version, dying mid-request ------------------
+agent_faults() {
+  local o ms f0 p fake="$PAM_DIR/fake" r
+  # A stalled agent (SIGSTOP): the kernel still accepts the connection,
+  # nothing answers; the login timeout gives HYT00 naming the socket.
+  run_client "$AG" 1 >/dev/null 2>&1 || true
+  p=$(agent_pids)
+  o="$PAM_DIR/stalled.out"
+  if [[ -n "$p" ]]; then
+    kill -STOP $p
+    CS_LOGIN_TIMEOUT=2 run_client "$AG" 1 >"$o" 2>&1 || true
+    kill -CONT $p
+    ms=$(failed_after "$o")
+    if grep -q "^\[HYT00\].*credshim-agent at $ASOCK" "$o" && ((ms >= 1500 && ms <= 4000)); then
+      pam_pass "stalled agent, login timeout 2 s: HYT00 naming the socket after $ms ms"
+    else
+      pam_fail "stalled agent, login timeout 2 s ($ms ms):"; cat "$o"
+    fi
+  else
+    pam_fail "no agent to stall"
+  fi
+  pam_check "stalled agent: nothing left out once it runs again" wait_outstanding 10 0
+
+  # A stalled PAM behind the agent: HYT00 within the login timeout too.
+  pam_ctl fault slow --on checkout --count 1 --delay 10 >/dev/null
+  o="$PAM_DIR/stalledpam.out"
+  CS_LOGIN_TIMEOUT=2 run_client "$AG" 1 >"$o" 2>&1 || true
+  ms=$(failed_after "$o")
+  if grep -q '^\[HYT00\]' "$o" && ((ms >= 1500 && ms <= 4000)); then
+    pam_pass "stalled PAM behind the agent, login timeout 2 s: HYT00 after $ms ms"
+  else
+    pam_fail "stalled PAM behind the agent, login timeout 2 s ($ms ms):"; cat "$o"
+  fi
+  pam_ctl clear-faults >/dev/null
+  pam_check "stalled PAM: nothing left out" wait_outstanding 12 0
+  pam_check "the agent serves the next connect after the stalled one" run_client "$AG" 1
+
+  # The agent SIGKILLed while a checkout waits at the PAM: 08001 naming the
+  # socket at once, well within the login timeout.
+  f0=$(counter faults_fired)
+  pam_ctl fault slow --on checkout --count 1 --delay 20 >/dev/null
+  o="$PAM_DIR/midreq.out"
+  CS_LOGIN_TIMEOUT=15 run_client "$AG" 1 >"$o" 2>&1 &
+  r=$!
+  if wait_counter 10 faults_fired $((f0 + 1)); then
+    p=$(agent_pids)
+    kill -KILL $p
+    wait "$r" || true
+    ms=$(failed_after "$o")
+    if grep -q "^\[08001\].*credshim-agent at $ASOCK failed mid-request" "$o" && ((ms < 15000)); then
+      pam_pass "agent SIGKILLed mid-request: 08001 naming the socket after $ms ms (login timeout 15 s)"
+    else
+      pam_fail "agent SIGKILLed mid-request ($ms ms):"; cat "$o"
+    fi
+  else
+    pam_fail "the checkout never reached the PAM"; wait "$r" || true; cat "$o"
+  fi
+  pam_ctl clear-faults >/dev/null
+  pam_check "agent SIGKILLed mid-request: nothing left out at the PAM" wait_outstanding 25 0
+  pam_check "after it, the next connect starts a new agent and works" run_client "$AG" 1
+
+  # Another protocol version on the socket: a clear 08001.
+  mkdir -m 0700 "$fake"
+  "$PAM_PY" "$PAM_LIB_DIR/agent_fake.py" "$fake/agent.sock" 2 >"$PAM_DIR/fake.out" 2>&1 &
+  p=$!
+  for ((i = 0; i < 100; i++)); do [[ -S "$fake/agent.sock" ]] && break; sleep 0.05; done
+  o="$PAM_DIR/version.out"
+  run_client "$BASE0;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$fake/agent.sock};PamAgentPath=/nonexistent/credshim-agent" 1 >"$o" 2>&1 || true
+  kill "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  if grep -q "^\[08001\].*credshim-agent at $fake/agent.sock speaks protocol version 2, this driver 1" "$o"; then
+    pam_pass "an agent of protocol version 2: 08001 naming the socket and both versions"
+  else
+    pam_fail "an agent of another version:"; cat "$o"
+  fi
+  # And the agent to a driver of another version: an answer in words.
+  r=$("$PAM_PY" - "$ASOCK" <<'PY' 2>&1
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b"CS\x07\x01" + struct.pack(">I", 0))
+b = s.recv(4096)
+print("version %d type %#x %s" % (b[2], b[3], b"another protocol version" in b))
+PY
+) || true
+  pam_check "a driver of version 7: the agent answers ERR of its version 1 naming the mismatch ($r)" \
+    test "$r" = "version 1 type 0x83 True"
+}
+
+# ---- isql and pyodbc through a DSN with PamAgent=1 ------------------------
+# Only DSN keys differ from pam_pg1: one checkout shared by both programs,
+# checked in when the last one ends.
+agent_clients() {
+  local fifo="$PAM_DIR/isql.in" o="$PAM_DIR/isql.out" ip c0 k0 acct py
+  cat >>"$ODBCINI" <<EOF
+
+[pam_agent]
+Driver=credshim
+TargetDriver=PostgreSQL Unicode
+Servername=$CS_PG_HOST
+Port=$CS_PG_PORT
+Database=$CS_PG_DATABASE
+PamUrl=$MOCKPAM_URL
+PamCAFile=$MOCKPAM_CA
+PamRunHost=pg1
+PamTokenFile=$PAM_TOKEN_FILE
+PamAgent=1
+PamAgentSocket=$ASOCK
+PamAgentPath=$AGENT_PROG
+EOF
+  c0=$(counter checkouts); k0=$(counter checkins)
+  mkfifo "$fifo"
+  cs_client 120 isql -b -v -d'|' pam_agent <"$fifo" >"$o" 2>&1 &
+  ip=$!
+  exec 8>"$fifo"
+  if wait_outstanding 20 1; then
+    pam_pass "isql pam_agent (PamAgent=1): connected through the agent"
+  else
+    pam_fail "isql pam_agent did not connect:"; cat "$o"
+  fi
+  py="$PAM_DIR/pyodbc.out"
+  if cs_client 120 "$PAM_PY" -c '
+import pyodbc
+c = pyodbc.connect("DSN=pam_agent", autocommit=True)
+print("pyodbc as", c.cursor().execute("SELECT current_user").fetchone()[0])
+c.close()' >"$py" 2>&1; then
+    pam_pass "pyodbc DSN=pam_agent worked while isql holds the checkout ($(cat "$py"))"
+  else
+    pam_fail "pyodbc DSN=pam_agent:"; cat "$py"
+  fi
+  acct=$(sed -n 's/^pyodbc as //p' "$py")
+  pam_check "pyodbc ran as the one account of pg1 (cs_app1)" test "$acct" = cs_app1
+  printf 'SELECT current_user\n' >&8
+  exec 8>&-
+  wait "$ip" || true
+  pam_check "isql ran as cs_app1 too" grep -qx 'cs_app1' "$o"
+  pam_check "isql and pyodbc: one checkout at the PAM" test $(($(counter checkouts) - c0)) = 1
+  pam_check "checked in when the last one ended" wait_outstanding 5 0
+  pam_check "one check-in" test $(($(counter checkins) - k0)) = 1
+}
+
+# The end of every mode: the agents stopped, nothing out, no reports.
+agent_end() {
+  agent_stop "$ASOCK"
+  pam_check "nothing outstanding at the end" wait_outstanding 5 0
+  if compgen -G "$PAM_DIR/asan*" >/dev/null; then
+    pam_fail "AddressSanitizer reports:"; cat "$PAM_DIR"/asan*
+  fi
+  if compgen -G "$PAM_DIR/valgrind-agent.*" >/dev/null; then
+    for f in "$PAM_DIR"/valgrind-agent.*; do
+      if [[ -s "$f" ]]; then pam_fail "valgrind on the agent:"; cat "$f"; fi
+    done
+    pam_pass "the agent ran under valgrind"
+  fi
+  pam_finish
+}
+
+case "$MODE" in
+  systemd | faults | clients)
+    "agent_$MODE"
+    agent_end
+    ;;
+esac
 
 # ---- autostart, one connect -----------------------------------------------
 out="$PAM_DIR/first.out"
@@ -318,15 +582,4 @@ if [[ "$MODE" == full ]]; then
   agent_stop "$S2"
 fi
 
-agent_stop "$ASOCK"
-pam_check "nothing outstanding at the end" wait_outstanding 5 0
-if compgen -G "$PAM_DIR/asan*" >/dev/null; then
-  pam_fail "AddressSanitizer reports:"; cat "$PAM_DIR"/asan*
-fi
-if compgen -G "$PAM_DIR/valgrind-agent.*" >/dev/null; then
-  for f in "$PAM_DIR"/valgrind-agent.*; do
-    if [[ -s "$f" ]]; then pam_fail "valgrind on the agent:"; cat "$f"; fi
-  done
-  pam_pass "the agent ran under valgrind"
-fi
-pam_finish
+agent_end

@@ -8,11 +8,14 @@
  *   agent_client CONNSTR hold     connect, query, print "connected ... pid N", then
  *                                 wait (until killed, or stdin closes)
  *
- * Failures print the SQLSTATE and message of each diagnostic record.
+ * Failures print the SQLSTATE and message of each diagnostic record, and
+ * "connect failed after N ms".  CS_LOGIN_TIMEOUT=S sets SQL_ATTR_LOGIN_TIMEOUT
+ * before each connect.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sql.h>
@@ -28,6 +31,14 @@ static void print_diag(SQLSMALLINT type, SQLHANDLE h)
 		fprintf(stderr, "[%s] %s\n", state, msg);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* One connect, query, (disconnect unless hold): 0 when all worked. */
 static int once(SQLHENV env, const char *cs, int hold)
 {
@@ -36,12 +47,19 @@ static int once(SQLHENV env, const char *cs, int hold)
 	SQLCHAR user[128];
 	SQLLEN ind;
 	SQLRETURN rc;
+	const char *lt = getenv("CS_LOGIN_TIMEOUT");
+	long t0;
 	int ok = 0;
 
 	SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
+	if (lt && *lt)
+		SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT,
+				  (SQLPOINTER)(SQLULEN)strtoul(lt, NULL, 10), 0);
+	t0 = now_ms();
 	rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
 	if (!SQL_SUCCEEDED(rc)) {
 		print_diag(SQL_HANDLE_DBC, dbc);
+		fprintf(stderr, "connect failed after %ld ms\n", now_ms() - t0);
 		SQLFreeHandle(SQL_HANDLE_DBC, dbc);
 		return 1;
 	}

@@ -1841,6 +1841,75 @@ static void t_connstr(void)
 	end_nothing_outstanding();
 }
 
+/* ---- passwords: every password style, through the W and A targets ------ */
+
+/* Whether pw holds every character (UTF-8 sequences too) of must. */
+static int has_all(const char *pw, const char *const *must)
+{
+	for (; *must; must++)
+		if (!strstr(pw, *must))
+			return 0;
+	return 1;
+}
+
+/*
+ * Each password style of the mock (tests/mockpam/README.md) logs in
+ * through psqlODBC's Unicode and ANSI drivers, each called by credshim in
+ * the variant the application used: 4 logins per style.  "symbols" has
+ * '+' and '%' and nothing that needs braces, which psqlODBC percent-decodes
+ * when a PWD value reaches it unbraced.
+ */
+static void t_passwords(void)
+{
+	static const char *const hostile[] = { ";", "{", "}", "=", "'", "\"", " ", "%", NULL };
+	static const char *const symbols[] = { "+", "%", "&", "#", "!", "~", "^", "*", NULL };
+	static const char *const spaces[] = { " ", "+", "%", NULL };
+	static const char *const utf8[] = { "\xc3\xa9", "\xc3\x9f", "\xe6\x97\xa5", "\xe2\x82\xac", NULL };
+	static const char *const mixed[] = { ";", "}", "+", "%", "\xc3\xa9", NULL };
+	static const struct {
+		const char *style;
+		const char *const *must;
+	} styles[] = {
+		{ "hostile", hostile }, { "symbols", symbols }, { "spaces", spaces },
+		{ "utf8", utf8 }, { "mixed", mixed },
+	};
+	SQLHENV env = env_new();
+	SQLHDBC dbc = dbc_new(env);
+	size_t i;
+	int k;
+
+	mock_reset();
+	for (i = 0; i < sizeof(styles) / sizeof(styles[0]); i++) {
+		char body[64];
+
+		snprintf(body, sizeof(body), "{\"style\":\"%s\"}", styles[i].style);
+		mock_post("/_mock/password-style", body);
+		for (k = 0; k < 4; k++) {
+			const char *dsn = k & 1 ? "pam_pg1_a" : "pam_pg1";
+			int wide = k >> 1;
+			char *c = xprintf("DSN=%s", dsn), id[128], acct[128], pw[256];
+			int ok = connect_ok(dbc, c, wide, NULL, 0);
+			int styled = ok && mock_only(id, sizeof(id), acct, sizeof(acct)) &&
+				     mock_password(id, pw, sizeof(pw)) && has_all(pw, styles[i].must);
+
+			if (styled && strcmp(styles[i].style, "symbols") == 0)
+				styled = !strpbrk(pw, ";{}= ");
+			ok = ok && current_user_is(dbc, "cs_app1");
+			ok = disconnect_ok(dbc) && ok;
+			result(ok && styled, "passwords: style %s through %s (%s driver), %s call: logged in "
+			       "as cs_app1 with a password holding the style's characters", styles[i].style,
+			       dsn, k & 1 ? "ANSI" : "Unicode", wide ? "W" : "A");
+			explicit_bzero(pw, sizeof(pw));
+			free(c);
+		}
+	}
+	mock_post("/_mock/password-style", "{\"style\":\"hostile\"}");
+	result(mock_counter("checkouts") == 20 && mock_wait_outstanding(0, 3000),
+	       "passwords: 20 checkouts, all checked in");
+	dbc_free(dbc);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -1880,8 +1949,11 @@ int main(int argc, char **argv)
 		t_expiry();
 	else if (strcmp(s, "connstr") == 0)
 		t_connstr();
+	else if (strcmp(s, "passwords") == 0)
+		t_passwords();
 	else
-		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry|connstr");
+		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry|connstr|"
+		    "passwords");
 	free(g_seen);
 	curl_global_cleanup();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
