@@ -91,8 +91,12 @@ static int cs_token_line(const char *s, size_t n, char *out, size_t outlen)
 }
 
 /*
- * Reads the token from PamTokenFile, refusing a file others may read (as
- * ssh refuses a private key).
+ * Reads the token from PamTokenFile: a regular file, owned by the
+ * effective user, that neither group nor others may access (as ssh
+ * refuses a private key).  Opened without following a symbolic link and
+ * without blocking (a FIFO would block open() itself), then checked on
+ * the descriptor it opened (fstat), so what is checked is what is read.
+ * Every refusal is 08001 naming the key and the reason.
  */
 static SQLRETURN cs_token_from_file(struct cs_dbc *d, const char *path, char *out, size_t outlen)
 {
@@ -100,25 +104,46 @@ static SQLRETURN cs_token_from_file(struct cs_dbc *d, const char *path, char *ou
 	struct stat st;
 	ssize_t n;
 	SQLRETURN rc = SQL_SUCCESS;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 
+	if (fd < 0 && errno == ELOOP)
+		return cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is a symbolic link, refused: "
+				   "name the file itself", d->dsn, path);
 	if (fd < 0)
 		return cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s cannot be opened: %s", d->dsn,
 				   path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is not a regular file", d->dsn, path);
+	if (fstat(fd, &st) != 0) {
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s cannot be examined: %s",
+				 d->dsn, path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is %s, not a regular file",
+				 d->dsn, path,
+				 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+				 S_ISSOCK(st.st_mode) ? "a socket" : S_ISCHR(st.st_mode) ?
+				 "a character device" : S_ISBLK(st.st_mode) ? "a block device" :
+				 "of another type");
+		goto out_close;
+	}
+	if (st.st_uid != geteuid()) {
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is owned by uid %u, not by "
+				 "the user the program runs as (uid %u)", d->dsn, path,
+				 (unsigned)st.st_uid, (unsigned)geteuid());
 		goto out_close;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is accessible by group or others "
-				 "(mode %03o): run chmod 600 on it", d->dsn, path,
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s is accessible by group or "
+				 "others (mode %03o): run chmod 600 on it", d->dsn, path,
 				 (unsigned)(st.st_mode & 0777));
 		goto out_close;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
 	if (n < 0 || cs_token_line(buf, (size_t)n, out, outlen) != 0)
-		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s does not start with a token line",
-				 d->dsn, path);
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: PamTokenFile %s does not start with a token "
+				 "line", d->dsn, path);
 	explicit_bzero(buf, sizeof(buf));
 out_close:
 	close(fd);

@@ -1910,6 +1910,115 @@ static void t_passwords(void)
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 }
 
+/* ---- tokenfile: what PamTokenFile may be ------------------------------- */
+
+/* The FIFO case must not hang the test: a connect still blocked in open()
+ * after this many seconds ends the program with a FAIL line. */
+#define TOKENFILE_FIFO_BOUND_S 10
+
+static void fifo_alarm(int sig)
+{
+	static const char m[] = "FAIL tokenfile: PamTokenFile a FIFO: the connect still blocks\n";
+	ssize_t w;
+
+	(void)sig;
+	w = write(STDOUT_FILENO, m, sizeof(m) - 1);
+	(void)w;
+	_exit(1);
+}
+
+/* A copy of the token file at path, mode 0600; the new file's path. */
+static char *token_copy(const char *path)
+{
+	size_t n;
+	char *t = read_file(g.token_file, &n);
+	FILE *f = fopen(path, "w");
+
+	if (!t || !f || fchmod(fileno(f), 0600) != 0 || fwrite(t, 1, n, f) != n)
+		die("cannot write %s", path);
+	fclose(f);
+	free(t);
+	return xprintf("%s", path);
+}
+
+/*
+ * PamTokenFile is refused, 08001 naming the key, the file and the reason,
+ * unless it is a regular file (not a FIFO, which would block open(), not
+ * a directory, not a symbolic link) owned by the effective user (root
+ * too) and private to it; nothing reaches the PAM.
+ */
+static void t_tokenfile(void)
+{
+	SQLHENV env = env_new();
+	char *fifo = xprintf("%s/token.fifo", g.dir), *link = xprintf("%s/token.link", g.dir);
+	char *other = xprintf("%s/token.other", g.dir), *c, *want;
+	const char *other_path;
+	unsigned other_uid;
+
+	mock_reset();
+	if (mkfifo(fifo, 0600) != 0)
+		die("mkfifo %s: %s", fifo, strerror(errno));
+	if (symlink(g.token_file, link) != 0)
+		die("symlink %s: %s", link, strerror(errno));
+	free(token_copy(other));
+	if (geteuid() == 0) {
+		/* root: a private token file of another user is refused too */
+		if (chown(other, 65534, 65534) != 0)
+			die("chown %s nobody: %s", other, strerror(errno));
+		other_path = other;
+		other_uid = 65534;
+	} else {
+		/* not root: a readable file owned by root */
+		other_path = "/etc/passwd";
+		other_uid = 0;
+	}
+
+	signal(SIGALRM, fifo_alarm);
+	alarm(TOKENFILE_FIFO_BOUND_S * (unsigned)g.slow);
+	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, fifo);
+	want = xprintf("PamTokenFile %s is a FIFO, not a regular file", fifo);
+	expect_refused(env, "PamTokenFile a FIFO (no hang)", c, "08001", want, 3000, 0);
+	alarm(0);
+	free(c);
+	free(want);
+
+	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, g.dir);
+	want = xprintf("PamTokenFile %s is a directory, not a regular file", g.dir);
+	expect_refused(env, "PamTokenFile a directory", c, "08001", want, 3000, 0);
+	free(c);
+	free(want);
+
+	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, link);
+	want = xprintf("PamTokenFile %s is a symbolic link", link);
+	expect_refused(env, "PamTokenFile a symbolic link to the good token file", c, "08001", want,
+		       3000, 0);
+	free(c);
+	free(want);
+
+	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, other_path);
+	want = xprintf("PamTokenFile %s is owned by uid %u, not by the user the program runs as "
+		       "(uid %u)", other_path, other_uid, (unsigned)geteuid());
+	expect_refused(env, geteuid() == 0 ? "PamTokenFile 0600 owned by nobody, running as root" :
+		       "PamTokenFile owned by root", c, "08001", want, 3000, 0);
+	free(c);
+	free(want);
+
+	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, g.open_token_file);
+	want = xprintf("PamTokenFile %s is accessible by group or others (mode 644)", g.open_token_file);
+	expect_refused(env, "PamTokenFile readable by others", c, "08001", want, 3000, 0);
+	free(c);
+	free(want);
+
+	result(mock_counter("requests_total") == 0, "tokenfile: none of the refusals sent anything to the PAM");
+	unlink(fifo);
+	unlink(link);
+	unlink(other);
+	free(fifo);
+	free(link);
+	free(other);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -1949,11 +2058,13 @@ int main(int argc, char **argv)
 		t_expiry();
 	else if (strcmp(s, "connstr") == 0)
 		t_connstr();
+	else if (strcmp(s, "tokenfile") == 0)
+		t_tokenfile();
 	else if (strcmp(s, "passwords") == 0)
 		t_passwords();
 	else
 		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry|connstr|"
-		    "passwords");
+		    "passwords|tokenfile");
 	free(g_seen);
 	curl_global_cleanup();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
