@@ -216,6 +216,9 @@ static inline void cs_diag_reset(struct cs_handle *h)
 /* Adds a record; returns SQL_ERROR for convenience. */
 CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state,
 				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Moves h's last own record to the front (credshim's summary of a
+ * failure before the target's records imported with it). */
+CS_HIDDEN void cs_diag_last_first(struct cs_handle *h);
 /* Copies every diagnostic record of a target handle into h's own list
  * (used before a target handle is freed). */
 CS_HIDDEN void cs_diag_import(struct cs_handle *h, struct cs_driver *drv,

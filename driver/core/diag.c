@@ -89,6 +89,18 @@ SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn)
 			   fn, h->drv->path);
 }
 
+void cs_diag_last_first(struct cs_handle *h)
+{
+	struct cs_diag *d = &h->diag;
+	struct cs_diag_rec r;
+
+	if (d->n < 2)
+		return;
+	r = d->rec[d->n - 1];
+	memmove(d->rec + 1, d->rec, (d->n - 1) * sizeof(*d->rec));
+	d->rec[0] = r;
+}
+
 /*
  * Copies the target handle's records into h's own list, so they survive
  * the target handle being freed (a failed connect, a disconnect).

@@ -435,10 +435,45 @@ int cs_auth_retry(struct cs_dbc *d, struct cs_auth *a)
 	return 1;
 }
 
+/*
+ * The target refused the login with the checked-out credential (after
+ * the one fresh retry): credshim's own 28000 record goes before the
+ * target's, saying where the credential came from and what became of it,
+ * and the same line goes to the log at error level.  rel is the result of
+ * returning the checkout, err its failure.
+ */
+static void cs_auth_refused(struct cs_dbc *d, const struct cs_auth *a, const char *id, int rel,
+			    const struct cs_pam_err *err)
+{
+	const char *rh = a->cfg && a->cfg->pam.run_host ? a->cfg->pam.run_host : "?";
+	char what[sizeof(err->msg) + 96];
+	unsigned n = d->h.diag.n;
+
+	if (rel != 0)
+		snprintf(what, sizeof(what), "its check-in failed (%s): the PAM checks it in when "
+			 "its duration ends", err->msg);
+	else if (a->joined)
+		snprintf(what, sizeof(what), "it stays checked out, shared by other connections of "
+			 "this process");
+	else if (a->cfg && a->cfg->pam.linger_ms > 0 && a->cfg->share)
+		snprintf(what, sizeof(what), "it was returned and is checked in when PamLinger ends");
+	else
+		snprintf(what, sizeof(what), "it was checked in again");
+	cs_log(CS_LOG_ERROR, "%s: the database refused the login with the credential checked out "
+	       "from the PAM for runHost %s (account %s, request %s); %s", d->dsn, rh, a->account,
+	       id, what);
+	cs_diag_add(&d->h, CS_S28000, "%s: the database refused the login with the credential "
+		    "checked out from the PAM for runHost %s (account %s, request %s); %s; the target "
+		    "driver's records follow", d->dsn, rh, a->account, id, what);
+	if (d->h.diag.n == n + 1)
+		cs_diag_last_first(&d->h);
+}
+
 void cs_auth_settle(struct cs_dbc *d, struct cs_auth *a, int ok)
 {
 	struct cs_pam_err err;
 	char id[CS_PAM_ID_MAX];
+	int refused, rel;
 
 	if (!a->co)
 		return;
@@ -447,11 +482,17 @@ void cs_auth_settle(struct cs_dbc *d, struct cs_auth *a, int ok)
 		d->checkout = a->co;
 		/* Only a connection that may join needs the password again. */
 		cs_reg_settle(a->co);
-	} else if (cs_reg_release(a->co, id, sizeof(id), &err) != 0) {
+		a->co = NULL;
+		return;
+	}
+	refused = cs_login_refused(d);
+	rel = cs_reg_release(a->co, id, sizeof(id), &err);
+	a->co = NULL;
+	if (refused)
+		cs_auth_refused(d, a, id, rel, &err);
+	else if (rel != 0)
 		cs_diag_add(&d->h, CS_S01000, "%s: the login failed and check-in of request %s failed "
 			    "too (%s); the PAM checks it in when its duration ends", d->dsn, id, err.msg);
-	}
-	a->co = NULL;
 }
 
 SQLRETURN cs_auth_end(struct cs_dbc *d)

@@ -7,7 +7,8 @@
 #                               threads, timeout, exit, secrets, expiry,
 #                               connstr, passwords (every password style
 #                               of the mock through the W and A drivers),
-#                               tokenfile (what PamTokenFile may be)
+#                               tokenfile (what PamTokenFile may be),
+#                               refused (the database refuses a checkout)
 #   integration.pam.isql        isql.sh (isql / iusql)
 #   integration.pam.pyodbc      pyodbc_pam.sh -> pyodbc_pam.py
 #   integration.pam.agent       agent.sh full (credshim-agent, PamLinger)
@@ -19,7 +20,7 @@ add_executable(pam_test ${CMAKE_CURRENT_LIST_DIR}/pam_test.c)
 target_link_libraries(pam_test PRIVATE odbc PkgConfig::CURL PkgConfig::CJSON Threads::Threads)
 
 set(CS_PAM_SCENARIOS basic config faults sharing threads timeout exit secrets expiry connstr
-    passwords tokenfile)
+    passwords tokenfile refused)
 set(CS_PAM_TESTS "")
 foreach(s IN LISTS CS_PAM_SCENARIOS)
   add_test(NAME integration.pam.${s}

@@ -2019,6 +2019,78 @@ static void t_tokenfile(void)
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 }
 
+/* ---- refused: the database refuses a checked-out credential ------------- */
+
+/* The id of the last real checkout the mock issued ("" when none). */
+static void mock_last_id(char *id, size_t idlen)
+{
+	cJSON *j = mock_call("GET", "/_mock/issued", NULL);
+	cJSON *list = j ? cJSON_GetObjectItem(j, "issued") : NULL;
+	int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+	cJSON *i = n > 0 ? cJSON_GetObjectItem(cJSON_GetArrayItem(list, n - 1), "id") : NULL;
+
+	snprintf(id, idlen, "%s", cJSON_IsString(i) ? i->valuestring : "");
+	cJSON_Delete(j);
+}
+
+/*
+ * The mock hands out a password the database does not have (fault
+ * wrong_passwd): credshim's 28000 comes first (runHost, account, request,
+ * checked in again), then the target's own records; the same at error
+ * level in ShimLogFile.  Through the A and the W call.
+ */
+static void t_refused(void)
+{
+	SQLHENV env = env_new();
+	SQLHDBC dbc = dbc_new(env);
+	char *log = xprintf("%s/refused.log", g.dir), *text, id[128], *want;
+	int wide;
+
+	unlink(log);
+	for (wide = 0; wide < 2; wide++) {
+		char *c = xprintf("DSN=pam_pg1;ShimLogFile=%s;ShimLogLevel=error", log);
+		long co, ci;
+		struct diag d;
+		SQLRETURN rc;
+		size_t n;
+		int ok;
+
+		/* (the log stays open in the process: each round has its id) */
+		mock_reset();
+		mock_fault("wrong_passwd", "checkout", 1, 0);
+		rc = wide ? conn_w(dbc, c, NULL, 0) : conn_a(dbc, c, NULL, 0);
+		diag_get(SQL_HANDLE_DBC, dbc, &d);
+		mock_last_id(id, sizeof(id));
+		want = xprintf("the database refused the login with the credential checked out from the "
+			       "PAM for runHost pg1 (account cs_app1, request %s); it was checked in again",
+			       id);
+		ok = rc == SQL_ERROR && d.n >= 2 && strcmp(d.state[0], "28000") == 0 &&
+		     strncmp(diag_text(d.msg[0]), "[credshim] ", 11) == 0 && *id && strstr(d.msg[0], want);
+		result(ok, "refused (%s call): the first record is credshim's 28000 naming runHost, account, "
+		       "request and the check-in", wide ? "W" : "A");
+		ok = d.n >= 2 && !strstr(d.msg[1], "[credshim]") &&
+		     strstr(d.msg[1], "password authentication failed for user \"cs_app1\"");
+		result(ok, "refused (%s call): the target's record follows unchanged", wide ? "W" : "A");
+		if (!ok || d.n < 2)
+			diag_print(&d);
+		co = mock_counter("checkouts");
+		ci = mock_counter("checkins");
+		result(co == 1 && ci == 1 && mock_wait_outstanding(0, 3000),
+		       "refused (%s call): one checkout, checked in (%ld/%ld)", wide ? "W" : "A", co, ci);
+		text = read_file(log, &n);
+		ok = text && strstr(text, want) && strstr(text, "error");
+		result(ok, "refused (%s call): the same at error level in ShimLogFile", wide ? "W" : "A");
+		if (!ok)
+			note("log: %.600s", text ? text : "(none)");
+		free(text);
+		free(want);
+		free(c);
+	}
+	dbc_free(dbc);
+	free(log);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -2058,13 +2130,15 @@ int main(int argc, char **argv)
 		t_expiry();
 	else if (strcmp(s, "connstr") == 0)
 		t_connstr();
+	else if (strcmp(s, "refused") == 0)
+		t_refused();
 	else if (strcmp(s, "tokenfile") == 0)
 		t_tokenfile();
 	else if (strcmp(s, "passwords") == 0)
 		t_passwords();
 	else
 		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry|connstr|"
-		    "passwords|tokenfile");
+		    "passwords|tokenfile|refused");
 	free(g_seen);
 	curl_global_cleanup();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
