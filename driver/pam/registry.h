@@ -17,6 +17,15 @@
  * A shared checkout is handed to new connections only while it is younger
  * than its duration minus a margin (cs_reg_margin_ms): after that the PAM
  * has rotated (or will soon rotate) the password.
+ * When a connect then gets 409 from the PAM, the registry gives back what
+ * this process holds for that runHost and could return, and asks once
+ * more: failed check-ins still pending, and with renewal (cfg->renew,
+ * PamRenew) the shared checkout inside its margin.
+ * A check-in that failed is tried again with backoff while the checkout's
+ * duration lasts: on later connects, at exit, and with cs_reg_background
+ * (credshim-agent) by a thread of the registry's own.
+ * An entry belongs to the process that took it: a forked child never
+ * checks in, retries or renews its parent's.
  *
  * The registry reaches the PAM and the clock only through struct
  * cs_reg_ops, so tests/unit/test_registry.c drives it with a scripted
@@ -48,8 +57,15 @@ void cs_reg_set_ops(const struct cs_reg_ops *ops);
 /* The registry's clock: cfg->deadline_ms is read on it. */
 long long cs_reg_now_ms(void);
 /* How long before its expiry a shared checkout stops being handed out: a
- * tenth of the duration, 5 s to 5 min. */
+ * tenth of the duration, 5 s to 5 min.  Tests only: the environment
+ * variable CREDSHIM_TEST_MINUTE_MS (1 to 60000) makes a minute of
+ * PamDuration that many milliseconds, and scales the margin's bounds
+ * with it, to match the mock PAM's --minute-seconds. */
 long long cs_reg_margin_ms(unsigned long duration_min);
+/* on: failed check-ins are retried in the background, by a thread of the
+ * registry (credshim-agent); off (in-process): on later connects and at
+ * exit only. */
+void cs_reg_background(int on);
 
 /*
  * The checkout for cfg: with share, a live shared one of this process
@@ -74,13 +90,15 @@ int cs_reg_renew(struct cs_checkout **co, const struct cs_pam_cfg *cfg, int shar
 void cs_reg_settle(struct cs_checkout *e);
 /*
  * Drops one reference; the last one checks the credential in (once, even
- * when the exit pass runs at the same time).  id receives the request id.
- * 0, or -1 with *err when the check-in failed.
+ * when the exit pass runs at the same time), when this process took it.
+ * id receives the request id.  0, or -1 with *err when the check-in
+ * failed (it is then retried while the checkout's duration lasts, unless
+ * the PAM said the request is no longer open).
  */
 int cs_reg_release(struct cs_checkout *e, char *id, size_t idlen, struct cs_pam_err *err);
 /*
  * The exit pass: checks in every credential this process still holds,
- * within CS_REG_EXIT_BUDGET_MS in all.  Entries stay valid for the
+ * and retries the failed check-ins, within CS_REG_EXIT_BUDGET_MS in all.  Entries stay valid for the
  * connections that still point at them (a later release sends nothing).
  */
 void cs_reg_exit(void);

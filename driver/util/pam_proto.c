@@ -453,6 +453,7 @@ static void cs_pam_fail_status(const struct cs_pam_resp *r, long st,
 	}
 	cs_pam_errf(err, state, r->http, "PAM %s failed: %s%s%s%s", r->op,
 		    what, stx, note ? note : "", msx);
+	err->pam_status = st;
 }
 
 /*

@@ -42,6 +42,7 @@ struct cs_pam_cfg {
 				   * checks out and in instead (NULL: this process) */
 	const char *agent_path;   /* the agent started when nothing listens */
 	int share, fresh;       /* for the agent: set by the registry */
+	int renew;              /* PamRenew: renew a shared checkout at 409 */
 };
 
 struct cs_pam_err {
@@ -49,6 +50,8 @@ struct cs_pam_err {
 	char sqlstate[6];       /* its code: "08001", ... */
 	char msg[512];          /* starts with "[credshim]" */
 	long http_status;       /* 0 when no HTTP response */
+	long pam_status;        /* the status that decided (the body's or the
+				 * HTTP one) when the PAM refused; else 0 */
 };
 
 struct cs_pam_checkout {

@@ -32,6 +32,9 @@ static struct fake {
 	int in_checkout, in_checkin;      /* calls inside the gate now */
 	int hold_checkout, hold_checkin;  /* gates closed */
 	int refuse_checkout, refuse_checkin; /* the next n calls fail */
+	int gone_checkin;                 /* the next n check-ins: 404, no such request */
+	int refuse_only;                  /* refuse_checkin and gone_checkin apply to
+					   * this request number only (0: any) */
 	long long now;                    /* the fake clock, ms */
 	long long checkin_step;           /* the clock moves this much per check-in */
 	unsigned char checked_in[FAKE_IDS_MAX]; /* per request number */
@@ -85,15 +88,24 @@ static int fake_checkin(const struct cs_pam_cfg *cfg, const char *id, struct cs_
 		pthread_cond_wait(&F.cv, &F.m);
 	F.in_checkin--;
 	F.now += F.checkin_step;
-	refuse = F.refuse_checkin > 0;
-	if (refuse)
+	refuse = F.refuse_only && F.refuse_only != n ? 0 :
+		 F.refuse_checkin > 0 ? 1 : F.gone_checkin > 0 ? 2 : 0;
+	if (refuse == 1)
 		F.refuse_checkin--;
+	else if (refuse == 2)
+		F.gone_checkin--;
 	else if (n > 0 && n < FAKE_IDS_MAX)
 		F.checked_in[n]++;
-	fake_log(refuse ? "f" : "i", n);
+	fake_log(refuse == 1 ? "f" : refuse == 2 ? "g" : "i", n);
 	pthread_mutex_unlock(&F.m);
-	if (refuse) {
+	if (refuse == 1) {
 		cs_pam_errf(err, CS_S08001, 500, "PAM check-in failed: HTTP 500");
+		err->pam_status = 500;
+		return -1;
+	}
+	if (refuse == 2) {
+		cs_pam_errf(err, CS_S08001, 200, "PAM check-in failed: no such request");
+		err->pam_status = 404;
 		return -1;
 	}
 	return 0;
@@ -116,7 +128,7 @@ static void fake_reset(void)
 	pthread_mutex_lock(&F.m);
 	F.checkouts = F.checkins = 0;
 	F.hold_checkout = F.hold_checkin = 0;
-	F.refuse_checkout = F.refuse_checkin = 0;
+	F.refuse_checkout = F.refuse_checkin = F.gone_checkin = F.refuse_only = 0;
 	F.checkin_step = 0;
 	F.now = 1000000;
 	memset(F.checked_in, 0, sizeof(F.checked_in));
@@ -566,12 +578,294 @@ static void test_failed_checkin(void)
 	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
 	CHECK_STR(id, "req-1");
 	CHECK_STR(err.sqlstate, "08001");
-	/* The entry is gone all the same: the next connect checks out anew. */
+	/* Nobody joins it: the next connect checks out anew. */
 	CHECK_INT(conn_acquire(&b), 0);
 	CHECK_INT(b.joined, 0);
 	CHECK_STR(b.cred.id, "req-2");
 	conn_release(&b);
 	CHECK_STR(F.log, "o1 f1 o2 i2");
+	/* A connect once the retry is due tries it again first. */
+	fake_advance(1000);
+	b = conn_new("h-fail", 1);
+	CHECK_INT(conn_acquire(&b), 0);
+	conn_release(&b);
+	CHECK_STR(F.log, "o1 f1 o2 i2 i1 o3 i3");
+	CHECK_INT(F.checked_in[1], 1);
+	/* Accepted: never sent again. */
+	fake_advance(3600000);
+	b = conn_new("h-fail", 1);
+	CHECK_INT(conn_acquire(&b), 0);
+	conn_release(&b);
+	CHECK_INT(F.checked_in[1], 1);
+	CHECK_INT(F.checkins, 5);
+	CHECK(!cs_reg_busy());
+}
+
+/* A connect on another runHost, for the retries it runs first. */
+static void poke(void)
+{
+	struct conn p = conn_new("h-poke", 1);
+
+	CHECK_INT(conn_acquire(&p), 0);
+	conn_release(&p);
+}
+
+/* How many check-in calls request n got ("f", "g" or "i" in the log). */
+static int checkin_calls(int n)
+{
+	char want[3][16];
+	const char *p;
+	int k = 0, i;
+
+	snprintf(want[0], sizeof(want[0]), "f%d", n);
+	snprintf(want[1], sizeof(want[1]), "g%d", n);
+	snprintf(want[2], sizeof(want[2]), "i%d", n);
+	for (p = F.log; *p; p += strcspn(p, " "), p += *p == ' ') {
+		size_t len = strcspn(p, " ");
+
+		for (i = 0; i < 3; i++)
+			if (strlen(want[i]) == len && strncmp(p, want[i], len) == 0)
+				k++;
+	}
+	return k;
+}
+
+/*
+ * A failed check-in is tried again after 1, 2, 4 ... s (not before), until
+ * the PAM takes it, and never after that.
+ */
+static void test_retry_backoff(void)
+{
+	struct conn a = conn_new("h-back", 1);
+	char id[CS_PAM_ID_MAX];
+	struct cs_pam_err err;
+
+	fake_reset();
+	F.refuse_only = 1;
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 3);
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	CHECK_INT(checkin_calls(1), 1);
+	fake_advance(999);
+	poke();
+	CHECK_INT(checkin_calls(1), 1);       /* not due yet */
+	fake_advance(1);
+	poke();
+	CHECK_INT(checkin_calls(1), 2);
+	fake_advance(1999);
+	poke();
+	CHECK_INT(checkin_calls(1), 2);
+	fake_advance(1);
+	poke();
+	CHECK_INT(checkin_calls(1), 3);
+	fake_advance(4000);
+	poke();
+	CHECK_INT(checkin_calls(1), 4);
+	CHECK_INT(F.checked_in[1], 1);
+	fake_advance(600000);
+	poke();
+	CHECK_INT(checkin_calls(1), 4);
+	CHECK(!cs_reg_busy());
+}
+
+/* The retries end with the checkout's duration: 1 minute here. */
+static void test_retry_expiry(void)
+{
+	struct conn a = conn_new("h-exp", 1);
+	char id[CS_PAM_ID_MAX];
+	struct cs_pam_err err;
+	int i;
+
+	fake_reset();
+	F.refuse_only = 1;
+	a.cfg.duration_min = 1;
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 1000);
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	for (i = 0; i < 70; i++) {
+		fake_advance(1000);
+		poke();
+	}
+	/* At 0, 1, 3, 7, 15 and 31 s; the next (63 s) is past the minute. */
+	CHECK_INT(checkin_calls(1), 6);
+	CHECK(!cs_reg_busy());
+}
+
+/* The PAM says the request is no longer open: not retried. */
+static void test_retry_gone(void)
+{
+	struct conn a = conn_new("h-gone", 1);
+	char id[CS_PAM_ID_MAX];
+	struct cs_pam_err err;
+
+	fake_reset();
+	F.refuse_only = 1;
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.gone_checkin, 1);
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	fake_advance(10000);
+	poke();
+	CHECK_INT(checkin_calls(1), 1);
+	CHECK(!cs_reg_busy());
+}
+
+/* A connect for the same runHost that gets 409 retries the pending
+ * check-in at once (not due yet) and asks again. */
+static void test_retry_on_409(void)
+{
+	struct conn a = conn_new("h-409", 1), b = conn_new("h-409", 1);
+	char id[CS_PAM_ID_MAX];
+	struct cs_pam_err err;
+
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 1);
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	fake_set(&F.refuse_checkout, 1);
+	CHECK_INT(conn_acquire(&b), 0);
+	CHECK_STR(b.cred.id, "req-3");
+	CHECK_STR(F.log, "o1 f1 x2 i1 o3");
+	conn_release(&b);
+	/* Still failing: the connect gets the 409. */
+	a = conn_new("h-409", 1);
+	b = conn_new("h-409", 1);
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 2);
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	fake_set(&F.refuse_checkout, 1);
+	CHECK_INT(conn_acquire(&b), -1);
+	CHECK_STR(b.err.sqlstate, "08004");
+	CHECK_STR(F.log, "o1 f1 x2 f1");
+	fake_advance(2000);
+	poke();
+	CHECK_INT(F.checked_in[1], 1);
+	CHECK(!cs_reg_busy());
+}
+
+/*
+ * Renewal: the shared checkout is inside its margin and the PAM has no
+ * other credential (409): the old request goes back, a new one comes
+ * out, the old one's connections send nothing at their release.
+ */
+static void test_renewal(void)
+{
+	struct conn a = conn_new("h-rn", 1), b = conn_new("h-rn", 1), c = conn_new("h-rn", 1);
+
+	fake_reset();
+	a.cfg.renew = b.cfg.renew = c.cfg.renew = 1;
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_advance(56 * 60000LL);           /* past 60 min minus the 5 min margin */
+	fake_set(&F.refuse_checkout, 1);
+	CHECK_INT(conn_acquire(&b), 0);
+	CHECK_INT(b.joined, 0);
+	CHECK_STR(b.cred.id, "req-3");
+	CHECK_STR(F.log, "o1 x2 i1 o3");
+	CHECK_INT(conn_acquire(&c), 0);
+	CHECK_INT(c.joined, 1);
+	CHECK_STR(c.cred.id, "req-3");
+	CHECK_INT(conn_release(&a), 0);       /* renewed: sends nothing */
+	CHECK_INT(F.checkins, 1);
+	conn_release(&b);
+	conn_release(&c);
+	CHECK_STR(F.log, "o1 x2 i1 o3 i3");
+	CHECK(!cs_reg_busy());
+
+	/* Turned off: the gap (08004) until the old one goes back. */
+	a = conn_new("h-rn", 1);
+	b = conn_new("h-rn", 1);
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_advance(56 * 60000LL);
+	fake_set(&F.refuse_checkout, 1);
+	CHECK_INT(conn_acquire(&b), -1);
+	CHECK_STR(b.err.sqlstate, "08004");
+	conn_release(&a);
+	CHECK_STR(F.log, "o1 x2 i1");
+
+	/* Inside the margin but not refused: no renewal, a second checkout. */
+	a = conn_new("h-rn", 1);
+	b = conn_new("h-rn", 1);
+	a.cfg.renew = b.cfg.renew = 1;
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_advance(56 * 60000LL);
+	CHECK_INT(conn_acquire(&b), 0);
+	conn_release(&a);
+	conn_release(&b);
+	CHECK_STR(F.log, "o1 o2 i1 i2");
+
+	/* The renewal's check-in fails: the connect gets 409, the old
+	 * request waits for its retry, which a later 409 runs at once. */
+	a = conn_new("h-rn", 1);
+	b = conn_new("h-rn", 1);
+	c = conn_new("h-rn", 1);
+	a.cfg.renew = b.cfg.renew = c.cfg.renew = 1;
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_advance(56 * 60000LL);
+	fake_set(&F.refuse_checkout, 2);
+	fake_set(&F.refuse_checkin, 1);
+	CHECK_INT(conn_acquire(&b), -1);
+	CHECK_STR(b.err.sqlstate, "08004");
+	CHECK_INT(conn_release(&a), 0);       /* waits for its retry */
+	CHECK_INT(conn_acquire(&c), 0);
+	CHECK_STR(F.log, "o1 x2 f1 x3 i1 o4");
+	conn_release(&c);
+	CHECK_INT(F.checked_in[1], 1);
+	CHECK(!cs_reg_busy());
+}
+
+/* The exit pass retries a failed check-in within its budget. */
+static void test_exit_retry(void)
+{
+	struct conn a = conn_new("h-xr", 1);
+	int exit_done = 0;
+	pthread_t ex;
+
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 2);
+	pthread_create(&ex, NULL, exit_thread, &exit_done);
+	CHECK(fake_wait(&F.checkins, 1));
+	fake_advance(1000);
+	CHECK(fake_wait(&F.checkins, 2));
+	fake_advance(2000);
+	CHECK(fake_wait(&exit_done, 1));
+	pthread_join(ex, NULL);
+	CHECK_STR(F.log, "o1 f1 f1 i1");
+	CHECK_INT(conn_release(&a), 0);       /* the application's own, later */
+	CHECK_INT(F.checkins, 3);
+	CHECK(!cs_reg_busy());
+}
+
+/* With cs_reg_background (the agent), a thread retries on its own. */
+static void test_background_retry(void)
+{
+	struct conn a = conn_new("h-bg", 1);
+	char id[CS_PAM_ID_MAX];
+	struct cs_pam_err err;
+	int i;
+
+	fake_reset();
+	cs_reg_background(1);
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 1);
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	sleep_ms(QUIET_MS);
+	CHECK_INT(fake_get(&F.checkins), 1);  /* not before it is due */
+	fake_advance(1000);
+	CHECK(fake_wait(&F.checkins, 2));
+	for (i = 0; i < 100 && cs_reg_busy(); i++)
+		sleep_ms(QUIET_MS);
+	CHECK(!cs_reg_busy());
+	CHECK_STR(F.log, "o1 f1 i1");
+	cs_reg_background(0);
 }
 
 static void test_exit_pass(void)
@@ -723,6 +1017,13 @@ int main(void)
 	test_linger();
 	test_renew();
 	test_failed_checkin();
+	test_retry_backoff();
+	test_retry_expiry();
+	test_retry_gone();
+	test_retry_on_409();
+	test_renewal();
+	test_exit_retry();
+	test_background_retry();
 	test_exit_pass();
 	test_fork();
 	test_exit_race();
