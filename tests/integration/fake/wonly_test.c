@@ -810,8 +810,25 @@ static void check_missing(struct ctx *c)
 	SQLINTEGER nat;
 	SQLSMALLINT len;
 	SQLRETURN rc;
+	SQLHSTMT other = SQL_NULL_HSTMT;
 
+	/* credshim's stand-in for a missing function is given the target's
+	 * handle only and must find its own: the record goes on the newer of
+	 * two statements, the one called, and not on the older. */
+	if (SQL_SUCCEEDED(c->a->AllocHandle(SQL_HANDLE_STMT, c->dbc, &other))) {
+		rc = c->a->Columns(other, NULL, 0, NULL, 0, (SQLCHAR *)"t", SQL_NTS, NULL, 0);
+		c->a->GetDiagRec(SQL_HANDLE_STMT, other, 1, st, &nat, text, sizeof(text), &len);
+		result(rc == SQL_ERROR && strcmp((char *)st, "IM001") == 0,
+		       "SQLColumns on a second statement: IM001 on it, rc %d %s %s", rc, st, text);
+		memset(st, 0, sizeof(st));
+		c->a->GetDiagRec(SQL_HANDLE_STMT, c->stmt, 1, st, &nat, text, sizeof(text), &len);
+		result(strcmp((char *)st, "IM001") != 0, "and not on the first: %s", st);
+		c->a->FreeHandle(SQL_HANDLE_STMT, other);
+	} else {
+		result(0, "SQLAllocHandle(STMT) for a second statement");
+	}
 	rc = c->a->Columns(c->stmt, NULL, 0, NULL, 0, (SQLCHAR *)"t", SQL_NTS, NULL, 0);
+	memset(st, 0, sizeof(st));
 	c->a->GetDiagRec(SQL_HANDLE_STMT, c->stmt, 1, st, &nat, text, sizeof(text), &len);
 	result(rc == SQL_ERROR && strcmp((char *)st, "IM001") == 0,
 	       "SQLColumns, which the fake has in neither variant: IM001, rc %d %s %s", rc, st, text);
