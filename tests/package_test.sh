@@ -136,10 +136,16 @@ else
   bad "odbcinst entry does not point at the packaged library: $entry"
 fi
 for f in /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
-         /usr/share/man/man7/credshim.7 \
+         /usr/share/man/man7/credshim.7 /usr/lib/systemd/user/credshim-agent.{socket,service} \
          /usr/share/doc/credshim/{README.md,LICENSE,CHANGELOG.md,pam-setup.md,cookbook.md,troubleshooting.md}; do
   if [[ -f "$f" ]]; then ok "installed $f"; else bad "missing $f"; fi
 done
+if [[ -x /usr/bin/credshim-agent ]] &&
+   grep -qx 'ExecStart=/usr/bin/credshim-agent' /usr/lib/systemd/user/credshim-agent.service; then
+  ok "the systemd user unit starts the packaged /usr/bin/credshim-agent"
+else
+  bad "no /usr/bin/credshim-agent, or the unit's ExecStart is not it"
+fi
 
 cs_log "isql through credshim (pass-through to SQLite3)"
 sqlite3 "$tmp/pkg.db" "CREATE TABLE t (a integer, b text); INSERT INTO t VALUES (42, 'through credshim');"
@@ -160,6 +166,10 @@ if registered; then bad "odbcinst.ini still has credshim: $(odbcinst -q -d -n cr
 if [[ -n "$lib" ]] && compgen -G "${lib}*" >/dev/null; then bad "library left behind: $(echo "${lib}"*)"; else ok "library gone"; fi
 if [[ -e /usr/share/credshim ]]; then bad "/usr/share/credshim left behind"; else ok "templates gone"; fi
 if [[ -e /usr/share/doc/credshim/pam-setup.md ]]; then bad "documentation left behind"; else ok "documentation gone"; fi
+if compgen -G '/usr/lib/systemd/user/credshim-agent.*' >/dev/null || [[ -e /usr/bin/credshim-agent ]]; then
+  bad "the agent or its systemd units left behind"
+else
+  ok "the agent and its systemd units gone"
+fi
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

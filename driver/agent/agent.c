@@ -104,6 +104,7 @@ static int cs_client_cfg(struct cs_client *c, const struct cs_amsg *m)
 	p->deadline_ms = wait ? cs_reg_now_ms() + (long long)(wait & 0xffffffffull) : 0;
 	c->share = cs_amsg_u64(m, CS_AT_SHARE) != 0;
 	p->fresh = cs_amsg_u64(m, CS_AT_FRESH) != 0;
+	p->renew = cs_amsg_u64(m, CS_AT_RENEW) != 0;
 	if (!p->url[0] || !p->token[0] || !p->run_host[0] || p->duration_min == 0 || p->timeout_ms <= 0)
 		return -1;
 	return 0;
@@ -548,6 +549,7 @@ int main(int argc, char **argv)
 	}
 	cs_agent_pidfile(sock, 1);
 	cs_log(CS_LOG_INFO, "credshim-agent listening on %s (idle exit after %lu s)", sock, idle);
+	cs_reg_background(1);         /* failed check-ins: retried by a thread */
 	cs_agent_serve(lfd, (long long)idle * 1000);
 	/* Nobody new: then everything held goes back. */
 	close(lfd);

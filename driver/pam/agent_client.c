@@ -343,6 +343,7 @@ static void cs_agent_acquire_frame(const struct cs_pam_cfg *cfg, struct cs_awrit
 	cs_aw_u64(w, CS_AT_SHARE, (uint64_t)cfg->share);
 	cs_aw_u64(w, CS_AT_FRESH, (uint64_t)cfg->fresh);
 	cs_aw_u64(w, CS_AT_LINGER_MS, (uint64_t)(cfg->linger_ms > 0 ? cfg->linger_ms : 0));
+	cs_aw_u64(w, CS_AT_RENEW, (uint64_t)cfg->renew);
 }
 
 int cs_agent_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,

@@ -248,6 +248,7 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 		return cs_diag_add(&d->h, CS_S08001, "%s: PamRunHost is required when any Pam* key is set", d->dsn);
 	if ((rc = cs_cfg_bool(d, cfg, CS_K_PAMINSECURE, &p->insecure)) != SQL_SUCCESS ||
 	    (rc = cs_cfg_bool(d, cfg, CS_K_PAMSHARECHECKOUT, &c->share)) != SQL_SUCCESS ||
+	    (rc = cs_cfg_bool(d, cfg, CS_K_PAMRENEW, &p->renew)) != SQL_SUCCESS ||
 	    (rc = cs_cfg_uint(d, cfg, CS_K_PAMDURATION, 1, CS_DURATION_MAX, &duration)) != SQL_SUCCESS ||
 	    (rc = cs_cfg_uint(d, cfg, CS_K_PAMTIMEOUT, 1, CS_TIMEOUT_MAX, &timeout)) != SQL_SUCCESS)
 		return rc;
@@ -492,7 +493,8 @@ void cs_auth_settle(struct cs_dbc *d, struct cs_auth *a, int ok)
 		cs_auth_refused(d, a, id, rel, &err);
 	else if (rel != 0)
 		cs_diag_add(&d->h, CS_S01000, "%s: the login failed and check-in of request %s failed "
-			    "too (%s); the PAM checks it in when its duration ends", d->dsn, id, err.msg);
+			    "too (%s); credshim retries it while the checkout lasts, unless the PAM no longer "
+			    "has it open", d->dsn, id, err.msg);
 }
 
 SQLRETURN cs_auth_end(struct cs_dbc *d)
@@ -508,8 +510,9 @@ SQLRETURN cs_auth_end(struct cs_dbc *d)
 	memset(&err, 0, sizeof(err));
 	if (cs_reg_release(e, id, sizeof(id), &err) == 0)
 		return SQL_SUCCESS;
-	cs_diag_add(&d->h, CS_S01000, "%s: disconnected, but check-in of request %s failed (%s); the "
-		    "PAM checks it in when its duration ends", d->dsn, id, err.msg);
+	cs_diag_add(&d->h, CS_S01000, "%s: disconnected, but check-in of request %s failed (%s); "
+		    "credshim retries it while the checkout lasts, unless the PAM no longer has it open",
+		    d->dsn, id, err.msg);
 	return SQL_SUCCESS_WITH_INFO;
 }
 
