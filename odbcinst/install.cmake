@@ -8,6 +8,9 @@
 #   <prefix>/share/man/man7/credshim.7            the user's manual page
 #   <prefix>/share/doc/credshim/                  README, LICENSE, CHANGELOG,
 #                                                 the user docs (CS_DOC_FILES)
+#   <prefix>/lib/systemd/user/credshim-agent.socket, .service
+#                                                 the agent's socket activation
+#                                                 (CS_SYSTEMD_USER_UNIT_DIR)
 #   odbcinst -i -d -f credshim.driver.ini         unless CS_REGISTER_DRIVER
 #                                                 is OFF or DESTDIR is set
 #
@@ -36,6 +39,16 @@ install(CODE "${CS_INSTALL_VARS}
   include(\"${PROJECT_SOURCE_DIR}/odbcinst/register.cmake\")")
 install(FILES ${CS_DRIVER_INI} odbcinst/credshim.dsn.ini DESTINATION ${CS_SHARE_DIR})
 install(FILES docs/credshim.7 DESTINATION ${CMAKE_INSTALL_MANDIR}/man7)
+# systemd user units for credshim-agent (installed into bin by driver/):
+# lib/systemd/user under the prefix, where systemd's user manager looks
+# (/usr/lib/systemd/user, /usr/local/lib/systemd/user), whatever the libdir.
+set(CS_SYSTEMD_USER_UNIT_DIR lib/systemd/user CACHE STRING
+    "where cmake --install puts the systemd user units, relative to the prefix")
+set(CS_AGENT_INSTALLED ${CMAKE_INSTALL_FULL_BINDIR}/credshim-agent)
+configure_file(odbcinst/credshim-agent.service.in
+               ${PROJECT_BINARY_DIR}/odbcinst/credshim-agent.service @ONLY)
+install(FILES odbcinst/credshim-agent.socket ${PROJECT_BINARY_DIR}/odbcinst/credshim-agent.service
+        DESTINATION ${CS_SYSTEMD_USER_UNIT_DIR})
 # The user documentation, flat (the man page's SEE ALSO names these).
 set(CS_DOC_FILES README.md LICENSE CHANGELOG.md docs/configuration.md docs/pam-setup.md
     docs/cookbook.md docs/security.md docs/troubleshooting.md docs/bi-tools.md)

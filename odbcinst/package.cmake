@@ -62,6 +62,7 @@ set(CPACK_RPM_PACKAGE_REQUIRES_PREUN "unixODBC")
 set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${PROJECT_BINARY_DIR}/odbcinst/deb/postinst)
 set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${PROJECT_BINARY_DIR}/odbcinst/deb/prerm)
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
-    /usr/share/man /usr/share/man/man7 /usr/share/doc /usr/lib64)
+    /usr/share/man /usr/share/man/man7 /usr/share/doc /usr/lib64 /usr/lib/systemd
+    /usr/lib/systemd/user)
 set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
 include(CPack)

@@ -7,7 +7,8 @@
 #   1. a build tree configured with prefix <work-dir>/prefix
 #   2. DESTDIR install: files staged, the template's Driver the final path,
 #      nothing registered
-#   3. install: the library in <prefix>/lib/odbc, the templates, the man
+#   3. install: the library in <prefix>/lib/odbc, credshim-agent and its
+#      systemd user units (ExecStart the installed agent), the templates, the man
 #      page; the driver registered (UsageCount 1); installing again keeps
 #      UsageCount 1
 #   4. isql connects through the installed driver (pass-through to SQLite)
@@ -68,9 +69,12 @@ cs_log "cmake --install (ODBCSYSINI=$etc)"
 cmake --install "$build" | indent
 for f in "$lib" "$lib.0" "$prefix/share/credshim/credshim.driver.ini" \
          "$prefix/share/credshim/credshim.dsn.ini" "$prefix/share/man/man7/credshim.7" \
+         "$prefix/bin/credshim-agent" "$prefix"/lib/systemd/user/credshim-agent.{socket,service} \
          "$prefix"/share/doc/credshim/{README.md,LICENSE,CHANGELOG.md,pam-setup.md,cookbook.md,configuration.md,troubleshooting.md}; do
   check "installed ${f#"$work"/}" test -e "$f"
 done
+check "the systemd user unit starts the installed agent" \
+  grep -qx "ExecStart=$prefix/bin/credshim-agent" "$prefix/lib/systemd/user/credshim-agent.service"
 check "the template's Driver is the installed library" \
   test "$(ini_driver "$prefix/share/credshim/credshim.driver.ini")" = "$lib"
 check "registered: odbcinst -q -d -n credshim gives Driver=$lib" \

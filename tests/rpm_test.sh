@@ -63,14 +63,15 @@ files=$(q --list)
 indent <<<"$files"
 lib=$(grep -E '^/usr/lib64/libcredshim\.so\.[0-9]+$' <<<"$files" || true)
 check "the library in /usr/lib64 ($lib)" test -n "$lib"
-for f in /usr/bin/credshim-agent /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
+for f in /usr/bin/credshim-agent /usr/lib/systemd/user/credshim-agent.socket \
+         /usr/lib/systemd/user/credshim-agent.service /usr/share/credshim/credshim.driver.ini /usr/share/credshim/credshim.dsn.ini \
          /usr/share/man/man7/credshim.7 /usr/share/doc/credshim/LICENSE \
          /usr/share/doc/credshim/README.md /usr/share/doc/credshim/CHANGELOG.md \
          /usr/share/doc/credshim/pam-setup.md /usr/share/doc/credshim/cookbook.md \
          /usr/share/doc/credshim/configuration.md /usr/share/doc/credshim/troubleshooting.md; do
   check "holds $f" grep -qx "$f" <<<"$files"
 done
-stray=$(grep -vE '^/usr/lib64/libcredshim\.so(\.[0-9.]+)?$|^/usr/bin/credshim-agent$|^/usr/share/credshim(/|$)|^/usr/share/doc/credshim(/|$)|^/usr/share/man/man7/credshim\.7$' <<<"$files" || true)
+stray=$(grep -vE '^/usr/lib64/libcredshim\.so(\.[0-9.]+)?$|^/usr/bin/credshim-agent$|^/usr/lib/systemd/user/credshim-agent\.(socket|service)$|^/usr/share/credshim(/|$)|^/usr/share/doc/credshim(/|$)|^/usr/share/man/man7/credshim\.7$' <<<"$files" || true)
 check "nothing else, and no directory it does not own (${stray:-none})" test -z "$stray"
 
 cs_log "rpm -qp --requires"
@@ -120,6 +121,8 @@ check "the odbcinst.ini entry names the packaged library ($drv)" \
   test -n "$drv" -a -e "$tmp$drv" -a "${drv%.so*}" = "${lib%.so*}"
 check "the library carries the version it logs (credshim $version)" \
   grep -qaF "credshim $version" "$tmp$lib"
+check "the systemd user unit starts /usr/bin/credshim-agent" \
+  grep -qx 'ExecStart=/usr/bin/credshim-agent' "$tmp/usr/lib/systemd/user/credshim-agent.service"
 check "the packaged man page is docs/credshim.7" cmp -s "$tmp/usr/share/man/man7/credshim.7" "$CS_SOURCE_DIR/docs/credshim.7"
 
 rm -rf -- "$tmp"
