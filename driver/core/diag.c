@@ -15,6 +15,7 @@
 
 #include "core/cs.h"
 #include "core/fntypes.h"
+#include "util/esc.h"
 #include "util/utf.h"
 
 #define CS_DIAG_MAX 64 /* own records kept per handle */
@@ -54,16 +55,19 @@ static void cs_diag_push(struct cs_handle *h, const char *sqlstate, SQLINTEGER n
 	h->dirty = 1;
 }
 
+/* Adds one of credshim's own records; its text is escaped (util/esc.h),
+ * whatever outside strings the arguments carry. */
 SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state, const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[1024], text[1024];
 	int off;
 	va_list ap;
 
 	off = snprintf(buf, sizeof(buf), "[credshim] ");
 	va_start(ap, fmt);
-	vsnprintf(buf + off, sizeof(buf) - (size_t)off, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	cs_esc(buf + off, sizeof(buf) - (size_t)off, text, strlen(text), 0);
 	cs_diag_push(h, cs_states[state].code, 0, strdup(buf));
 	return SQL_ERROR;
 }

@@ -5,7 +5,9 @@
  * One process-wide log file, opened in append mode at the first connect
  * that names one; a later connect naming another file switches to it.
  * Lines are written whole under a lock.  Callers never pass secrets: the
- * PAM token and passwords have no path to a log call.
+ * PAM token and passwords have no path to a log call.  Every line is
+ * escaped (util/esc.h) after it is formatted, so a PAM's id, account or
+ * message, or a configuration value, can never start a line of its own.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 
 #include "util/conf.h"
 #include "util/connstr.h"
+#include "util/esc.h"
 #include "core/log.h"
 
 static pthread_mutex_t cs_log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -64,7 +67,7 @@ void cs_log_configure(const struct cs_attrs *cfg)
 __attribute__((format(printf, 2, 0)))
 static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[1024], text[1024];
 	struct timespec ts;
 	struct tm tm;
 	int off;
@@ -74,7 +77,8 @@ static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
 	off = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ credshim[%d] %s: ",
 		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 		       tm.tm_sec, ts.tv_nsec / 1000000, (int)getpid(), cs_log_names[level]);
-	vsnprintf(line + off, sizeof(line) - (size_t)off, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	cs_esc(line + off, sizeof(line) - (size_t)off, text, strlen(text), 0);
 	pthread_mutex_lock(&cs_log_lock);
 	if (cs_log_fp) {
 		fprintf(cs_log_fp, "%s\n", line);
