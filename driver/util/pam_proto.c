@@ -35,6 +35,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/ascii.h"
+#include "util/esc.h"
 
 /* Bytes of the PAM's "message" quoted in a diagnostic. */
 #define CS_PAM_MSG_MAX 160
@@ -299,28 +300,24 @@ static int cs_pam_status_value(const cJSON *st, long *out)
 }
 
 /*
- * Copies the PAM's "message" as printable ASCII (anything else becomes
- * '?'), at most CS_PAM_MSG_MAX bytes plus "...".  Left empty when it
- * would quote secret (a password the same body holds).
+ * Copies the PAM's "message" escaped (util/esc.h: control characters,
+ * invalid UTF-8, backslashes), at most CS_PAM_MSG_MAX bytes plus "...".
+ * Left empty when it would quote secret (a password the same body holds).
  */
 static void cs_pam_take_msg(struct cs_pam_resp *r, const char *secret)
 {
 	const cJSON *m = cs_pam_get(r->root, "message");
 	const char *s;
-	size_t i;
+	size_t n, used;
 
 	r->msg[0] = '\0';
 	if (!cJSON_IsString(m) || !m->valuestring)
 		return;
 	s = m->valuestring;
-	for (i = 0; s[i] && i < CS_PAM_MSG_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		r->msg[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	r->msg[i] = '\0';
-	if (s[i])
-		memcpy(r->msg + i, "...", 4);
+	n = strlen(s);
+	used = cs_esc(r->msg, CS_PAM_MSG_MAX + 1, s, n, CS_ESC_BACKSLASH);
+	if (used < n)
+		memcpy(r->msg + strlen(r->msg), "...", 4);
 	if (secret && *secret &&
 	    (strstr(s, secret) || strstr(r->msg, secret)))
 		r->msg[0] = '\0';
@@ -532,6 +529,53 @@ static int cs_pam_take_field(const struct cs_pam_resp *r, const cJSON *item,
 	return 0;
 }
 
+const char *cs_pam_id_problem(const char *id)
+{
+	size_t i, dots = 0, n = id ? strlen(id) : 0;
+
+	if (n == 0)
+		return "is empty";
+	if (n >= CS_PAM_ID_MAX)
+		return "is too long";
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+
+		if (c == '.')
+			dots++;
+		else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			   (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+			   c == '~'))
+			return "holds a character other than A-Z a-z 0-9 - . _ ~";
+	}
+	if (dots == n)
+		return "is only dots";
+	return NULL;
+}
+
+/* Refuses a checkout whose request id cs_pam_id_problem() refuses: the
+ * PAM has handed out a credential credshim cannot check in. */
+static int cs_pam_check_id(const struct cs_pam_resp *r, const char *id,
+			   struct cs_pam_err *err)
+{
+	const char *why = cs_pam_id_problem(id);
+	char shown[72];
+	size_t used, n;
+
+	if (!why)
+		return 0;
+	n = strlen(id);
+	used = cs_esc(shown, 65, id, n, CS_ESC_BACKSLASH);
+	if (used < n)
+		memcpy(shown + strlen(shown), "...", 4);
+	cs_pam_errf(err, CS_S08001, r->http,
+		    "PAM checkout failed: the response's CheckOut.Request.id "
+		    "\"%s\" %s, so credshim cannot check it in (a request id "
+		    "is 1 to %d of A-Z a-z 0-9 - . _ ~, not only dots): the "
+		    "credential stays checked out until the PAM's expiry "
+		    "(HTTP %ld)", shown, why, CS_PAM_ID_MAX - 1, r->http);
+	return -1;
+}
+
 void cs_pam_checkout_wipe(struct cs_pam_checkout *co)
 {
 	if (co)
@@ -542,7 +586,7 @@ int cs_pam_parse_checkout(long http_status, const char *body, size_t len,
 			  struct cs_pam_checkout *out, struct cs_pam_err *err)
 {
 	struct cs_pam_resp r;
-	const cJSON *co, *req;
+	const cJSON *co, *req, *id;
 	int rc = -1;
 
 	cs_pam_checkout_wipe(out);
@@ -553,7 +597,11 @@ int cs_pam_parse_checkout(long http_status, const char *body, size_t len,
 
 	co = cs_pam_get(r.root, "CheckOut");
 	req = cs_pam_get(co, "Request");
-	if (cs_pam_take_field(&r, cs_pam_get(req, "id"), "CheckOut.Request.id",
+	id = cs_pam_get(req, "id");
+	if (cJSON_IsString(id) && id->valuestring &&
+	    cs_pam_check_id(&r, id->valuestring, err) != 0)
+		goto out_free_resp;
+	if (cs_pam_take_field(&r, id, "CheckOut.Request.id",
 			      out->id, sizeof(out->id), err) != 0 ||
 	    cs_pam_take_field(&r, cs_pam_get(co, "account"),
 			      "CheckOut.account", out->account,

@@ -89,6 +89,16 @@ char *cs_pam_checkin_body(const struct cs_pam_cfg *cfg, const char *id);
  */
 const char *cs_pam_token_problem(const char *t);
 
+/*
+ * The one rule for a request id (docs/pam-protocol.md): it goes into the
+ * check-in URL's path as it is, so 1 to CS_PAM_ID_MAX - 1 bytes of
+ * A-Z a-z 0-9 - . _ ~ (RFC 3986's unreserved characters, which need no
+ * percent-encoding) and not only dots ("." and ".." are path segments a
+ * URL library would resolve).  NULL when id keeps the rule, else what is
+ * wrong.  A checkout response with another id is refused (08001).
+ */
+const char *cs_pam_id_problem(const char *id);
+
 /* Fills *err (shared by both layers): SQLSTATE, HTTP status (0 for none)
  * and "[credshim] " + the message. */
 void cs_pam_errf(struct cs_pam_err *err, enum cs_state state, long http, const char *fmt, ...)

@@ -42,6 +42,8 @@ static int cs_fuzz_all_zero(const void *p, size_t n)
 /* An error must be one of the SQLSTATEs allowed, with a bounded message. */
 static void cs_fuzz_check_err(const struct cs_pam_err *err, long http)
 {
+	const char *p;
+
 	if (!cs_fuzz_terminated(err->sqlstate, sizeof(err->sqlstate)) ||
 	    !cs_fuzz_terminated(err->msg, sizeof(err->msg)))
 		abort();
@@ -52,6 +54,10 @@ static void cs_fuzz_check_err(const struct cs_pam_err *err, long http)
 		abort();
 	if (strncmp(err->msg, "[credshim] ", 11) != 0)
 		abort();
+	/* the PAM's text is escaped: no control character gets through */
+	for (p = err->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			abort();
 	if (err->http_status != http)
 		abort();
 }
@@ -71,6 +77,9 @@ static void cs_fuzz_parsers(long http, const char *body, size_t len)
 		    !cs_fuzz_terminated(out.passwd, sizeof(out.passwd)))
 			abort();
 		if (!out.id[0] || !out.account[0] || !out.passwd[0])
+			abort();
+		/* only an id the check-in URL takes as it is */
+		if (cs_pam_id_problem(out.id) != NULL)
 			abort();
 		if (err.sqlstate[0] != '\0')
 			abort();

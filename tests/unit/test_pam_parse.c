@@ -133,9 +133,14 @@ static void test_success(void)
 	CO_OK(200, "{\"checkout\":{\"request\":{\"ID\":\"7\"},\"Account\":\"a\","
 	      "\"PASSWD\":\"p\"},\"Status\":200}", "7", "a", "p");
 	/* escapes decoded, UTF-8 kept */
-	CO_OK(200, "{\"CheckOut\":{\"Request\":{\"id\":\"a/b c\"},"
+	CO_OK(200, "{\"CheckOut\":{\"Request\":{\"id\":\"a\\u002db\"},"
 	      "\"account\":\"us\\u00e9r\",\"passwd\":\"p\\\"q\\\\r\"}}",
-	      "a/b c", "us\xc3\xa9r", "p\"q\\r");
+	      "a-b", "us\xc3\xa9r", "p\"q\\r");
+	/* every character of the id rule */
+	CO_OK(200, "{\"CheckOut\":{\"Request\":{\"id\":\"AZaz09-._~\"},"
+	      "\"account\":\"a\",\"passwd\":\"p\"}}", "AZaz09-._~", "a", "p");
+	CO_OK(200, "{\"CheckOut\":{\"Request\":{\"id\":\"..a\"},"
+	      "\"account\":\"a\",\"passwd\":\"p\"}}", "..a", "a", "p");
 	/* body status 200 under HTTP 200 and extra unknown members */
 	CO_OK(200, "{\"x\":[1,2,{\"y\":null}],\"CheckOut\":{\"Request\":{\"id\":"
 	      "\"9\",\"extra\":true},\"account\":\"a\",\"passwd\":\"p\"},"
@@ -304,9 +309,9 @@ static void test_limits(void)
 	CO_FAIL(500, s, "08001", "500", "deeper", NULL);
 	free(s);
 	/* brackets inside strings do not count */
-	CO_OK(200, "{\"CheckOut\":{\"Request\":{\"id\":\"[[[[[[[[[[[[[[[[[[[[\"},"
+	CO_OK(200, "{\"CheckOut\":{\"Request\":{\"id\":\"1\",\"x\":\"[[[[[[[[[[[[[[[[[[[[\"},"
 	      "\"account\":\"{{{{{{{{{{{{{{{{{{{{{{{\",\"passwd\":\"p\"}}",
-	      "[[[[[[[[[[[[[[[[[[[[", "{{{{{{{{{{{{{{{{{{{{{{{", "p");
+	      "1", "{{{{{{{{{{{{{{{{{{{{{{{", "p");
 
 	/* size: CS_PAM_BODY_MAX bytes pass, one more does not */
 	n = CS_PAM_BODY_MAX;
@@ -339,7 +344,7 @@ static void test_limits(void)
 		id[CS_PAM_ID_MAX] = '\0';
 		snprintf(big, 4096, "{\"CheckOut\":{\"Request\":{\"id\":\"%s\"},"
 			 "\"account\":\"a\",\"passwd\":\"p\"}}", id);
-		CO_FAIL(200, big, "08001", "CheckOut.Request.id", "longer",
+		CO_FAIL(200, big, "08001", "CheckOut.Request.id", "too long",
 			NULL);
 		f[CS_PAM_FIELD_MAX - 1] = 'f';
 		f[CS_PAM_FIELD_MAX] = '\0';
@@ -368,7 +373,7 @@ static void test_fields(void)
 		NULL);
 	CO_FAIL(200, "{\"CheckOut\":{\"Request\":{\"id\":\"\"},\"account\":\"a\","
 		"\"passwd\":\"" PW "\"}}", "08001", "CheckOut.Request.id",
-		"empty", NULL);
+		"empty", "stays checked out until the PAM's expiry");
 	CO_FAIL(200, "{\"CheckOut\":{\"Request\":{\"id\":\"1\"},"
 		"\"passwd\":\"" PW "\"}}", "08001", "CheckOut.account", NULL,
 		NULL);
@@ -391,9 +396,14 @@ static void test_messages(void)
 {
 	char body[2048], longmsg[1200];
 
-	/* control characters and non-ASCII are replaced */
-	CO_FAIL(403, "{\"message\":\"den\\u0001ied\\n\\u00e9\\u001b[31m\"}",
-		"28000", "den?ied??", NULL, NULL);
+	/* control characters and backslashes are escaped, UTF-8 kept */
+	CO_FAIL(403, "{\"message\":\"den\\u0001ied\\n\\u00e9\\u001b[31m\\\\n\"}",
+		"28000", "den\\x01ied\\n\xc3\xa9\\x1b[31m\\\\n", NULL, NULL);
+	/* a forged log line stays on the same line */
+	CO_FAIL(200, "{\"status\":403,\"message\":\"no\\n2026-12-02T00:00:00.000Z "
+		"credshim[1] info: checked in\\r\"}", "28000",
+		"no\\n2026-12-02T00:00:00.000Z credshim[1] info: checked in\\r", NULL, NULL);
+	CHECK(strchr(err.msg, '\r') == NULL);
 	CHECK(strchr(err.msg, '\x1b') == NULL);
 	CHECK(strchr(err.msg, '\n') == NULL);
 	/* a long message is cut */
@@ -415,6 +425,51 @@ static void test_messages(void)
 	/* the body itself never shows */
 	CO_FAIL(200, "{\"CheckOut\":{\"Request\":{\"id\":\"1\"},\"account\":\"a\","
 		"\"passwd\":\"" PW "\"}", "08001", "truncated", NULL, NULL);
+}
+
+/* A request id goes into the check-in URL as it is: anything else is
+ * refused, and the message says the credential stays out. */
+static void test_ids(void)
+{
+	static const char *const bad[] = {
+		".", "..", "...", "a/b", "a b", "a%2fb", "a?b", "a#b", "a\\nb",
+		"\\u00e9", "a;b", "a\\\\b", "\\u2028",
+	};
+	char body[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "{\"CheckOut\":{\"Request\":{\"id\":"
+			 "\"%s\"},\"account\":\"a\",\"passwd\":\"" PW "\"},"
+			 "\"status\":200}", bad[i]);
+		CO_FAIL(200, body, "08001", "CheckOut.Request.id",
+			"stays checked out until the PAM's expiry", NULL);
+		CHECK(strchr(err.msg, '\n') == NULL);
+		CHECK(strchr(err.msg, '/') == NULL || strstr(err.msg, "\"a/b\""));
+	}
+	CO_FAIL(200, "{\"CheckOut\":{\"Request\":{\"id\":\"..\"},\"account\":"
+		"\"a\",\"passwd\":\"p\"}}", "08001", "\"..\" is only dots", NULL, NULL);
+	CO_FAIL(200, "{\"CheckOut\":{\"Request\":{\"id\":\"a\\nb\"},\"account\":"
+		"\"a\",\"passwd\":\"p\"}}", "08001", "\"a\\nb\" holds a character", NULL,
+		NULL);
+	CHECK(cs_pam_id_problem("REQ-42") == NULL);
+	CHECK(cs_pam_id_problem("") != NULL);
+	CHECK(cs_pam_id_problem(NULL) != NULL);
+	CHECK(cs_pam_id_problem(".") != NULL);
+	CHECK(cs_pam_id_problem("..") != NULL);
+	CHECK(cs_pam_id_problem(".x") == NULL);
+	CHECK(cs_pam_id_problem("x.") == NULL);
+	CHECK(cs_pam_id_problem("a+b") != NULL);
+	/* the check-in URL never sees it: the checkout is refused */
+	memset(body, 'i', 300);
+	body[300] = '\0';
+	CHECK(cs_pam_id_problem(body) != NULL);
+	body[255] = '\0';
+	CHECK(cs_pam_id_problem(body) == NULL);
+	body[255] = 'i';
+	memcpy(body, "{\"CheckOut\":{\"Request\":{\"id\":\"", 30);
+	snprintf(body + 300, sizeof(body) - 300, "\"},\"account\":\"a\",\"passwd\":\"p\"}}");
+	CO_FAIL(200, body, "08001", "is too long", "stays checked out until the PAM's expiry", NULL);
 }
 
 static void test_checkin(void)
@@ -550,6 +605,7 @@ int main(void)
 	test_limits();
 	test_fields();
 	test_messages();
+	test_ids();
 	test_checkin();
 	test_request_bodies();
 	return check_done("test_pam_parse");
