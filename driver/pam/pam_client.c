@@ -2,12 +2,28 @@
 /*
  * pam_client.c - the two HTTPS exchanges with the PAM, through libcurl.
  *
- * One exchange is up to CS_PAM_ATTEMPTS attempts.  Only failures that
- * say nothing reached the PAM or the PAM itself broke are retried
- * (connect/resolve/send/receive errors, an empty reply, HTTP 5xx), after
- * 100 and 300 ms, and never past cfg->deadline_ms; a 4xx, a TLS failure
- * or a timeout ends the exchange at once.  Judging a response is
- * pam_parse.c's job: this file moves bytes.
+ * One exchange is up to CS_PAM_ATTEMPTS attempts, after 100 and 300 ms,
+ * never past cfg->deadline_ms; a 4xx, a TLS verification failure or a
+ * timeout ends it at once.  Judging a response is pam_proto.c's job: this
+ * file moves bytes.
+ *
+ * A checkout (POST) is not idempotent: the PAM hands out a credential for
+ * every one it receives.  So it is retried only when the request cannot
+ * have reached the PAM: the name did not resolve, the TCP connect failed,
+ * the TLS handshake failed (CURLE_COULDNT_RESOLVE_HOST/_PROXY,
+ * CURLE_COULDNT_CONNECT, CURLE_SSL_CONNECT_ERROR), and libcurl had not yet
+ * read a byte of the body.  Anything later (a dropped or empty answer, a
+ * wrong Content-Length, a 5xx, a timeout) fails at once with a message
+ * saying the PAM may now hold a checkout for the runHost until its
+ * duration ends.  libcurl retries a request by itself when a reused
+ * keep-alive connection turns out dead before any answer byte, POSTs
+ * included (it rewinds the body): a checkout therefore always opens a
+ * fresh connection (CURLOPT_FRESH_CONNECT; TLS sessions are still
+ * resumed), and its body comes from a read callback whose seek refuses to
+ * rewind once a byte was read, so no second copy of a checkout can ever
+ * be sent.  A check-in (PUT) is idempotent at the PAM and keeps the old
+ * rule: connection failures, an empty or broken answer and 5xx are
+ * retried, over kept-alive connections.
  *
  * Sharing across the process.  libcurl's share object holds the DNS and
  * TLS session caches for every thread (with a mutex per kind of data).
@@ -25,6 +41,7 @@
  * its own buffers are out of our reach.
  */
 #include "pam/pam.h"
+#include "util/esc.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -70,13 +87,21 @@ struct cs_pam_req {
 	char *url;
 	char host[CS_PAM_HOST_MAX];  /* for messages: the URL's host */
 	const char *body;
+	size_t body_len;
+	size_t body_off;             /* POST: bytes libcurl has read of body */
 	struct curl_slist *headers;
 	struct cs_pam_buf resp;
 	long http;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* Judges a complete response: pam_parse.c, with the caller's output. */
+/* What a checkout's judgement needs: the token, and where the answer goes. */
+struct cs_pam_judge_co {
+	const struct cs_pam_cfg *cfg;
+	struct cs_pam_checkout *out;
+};
+
+/* Judges a complete response: pam_proto.c, with the caller's output. */
 typedef int (*cs_pam_judge_fn)(long http, const char *body, size_t len,
 			       void *ctx, struct cs_pam_err *err);
 
@@ -94,19 +119,10 @@ long long cs_pam_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Copies s into dst as printable ASCII, bounded by n (NUL included). */
+/* Copies s into dst escaped (util/esc.h), bounded by n (NUL included). */
 static void cs_pam_printable(char *dst, size_t n, const char *s)
 {
-	size_t i;
-
-	if (n == 0)
-		return;
-	for (i = 0; s && s[i] && i + 1 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	dst[i] = '\0';
+	cs_esc(dst, n, s ? s : "", s ? strlen(s) : 0, CS_ESC_BACKSLASH);
 }
 
 static void cs_pam_lock_cb(CURL *h, curl_lock_data data,
@@ -243,6 +259,33 @@ static size_t cs_pam_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 	memcpy(b->p + b->len, data, n);
 	b->len += n;
 	return n;
+}
+
+/* libcurl's read callback for a checkout's body: hands it out once. */
+static size_t cs_pam_read_cb(char *dst, size_t size, size_t nmemb, void *ud)
+{
+	struct cs_pam_req *rq = ud;
+	size_t n = size * nmemb, left = rq->body_len - rq->body_off;
+
+	if (n > left)
+		n = left;
+	memcpy(dst, rq->body + rq->body_off, n);
+	rq->body_off += n;
+	return n;
+}
+
+/*
+ * libcurl's seek callback for a checkout's body: it only ever seeks to
+ * resend the body (a retry on a fresh connection), which is refused once
+ * a byte of it was read: the PAM may have the first copy.
+ */
+static int cs_pam_seek_cb(void *ud, curl_off_t offset, int origin)
+{
+	struct cs_pam_req *rq = ud;
+
+	if (rq->body_off > 0 || offset != 0 || origin != SEEK_SET)
+		return CURL_SEEKFUNC_FAIL;
+	return CURL_SEEKFUNC_OK;
 }
 
 /* Percent-encodes s into a malloc'ed string (RFC 3986 unreserved kept). */
@@ -407,6 +450,12 @@ out_nomem:
 	return -1;
 }
 
+/* Is this exchange a checkout, which must reach the PAM at most once? */
+static int cs_pam_once_only(const struct cs_pam_req *rq)
+{
+	return strcmp(rq->method, "POST") == 0;
+}
+
 /* Every libcurl option of one attempt; timeout_ms 0 = none. */
 static CURLcode cs_pam_setopts(CURL *h, struct cs_pam_req *rq,
 			       long timeout_ms)
@@ -432,12 +481,20 @@ static CURLcode cs_pam_setopts(CURL *h, struct cs_pam_req *rq,
 	CS_SET(CURLOPT_FOLLOWLOCATION, 0L);
 	CS_SET(CURLOPT_USERAGENT, "credshim");
 	CS_SET(CURLOPT_HTTPHEADER, rq->headers);
-	if (strcmp(rq->method, "POST") == 0)
+	CS_SET(CURLOPT_PATH_AS_IS, 1L);   /* no dot segment is ever resolved */
+	if (cs_pam_once_only(rq)) {
+		/* A checkout: a fresh connection, the body read once. */
+		CS_SET(CURLOPT_FRESH_CONNECT, 1L);
 		CS_SET(CURLOPT_POST, 1L);
-	else
+		CS_SET(CURLOPT_READFUNCTION, cs_pam_read_cb);
+		CS_SET(CURLOPT_READDATA, rq);
+		CS_SET(CURLOPT_SEEKFUNCTION, cs_pam_seek_cb);
+		CS_SET(CURLOPT_SEEKDATA, rq);
+	} else {
 		CS_SET(CURLOPT_CUSTOMREQUEST, rq->method);
-	CS_SET(CURLOPT_POSTFIELDS, rq->body);
-	CS_SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(rq->body));
+		CS_SET(CURLOPT_POSTFIELDS, rq->body);
+	}
+	CS_SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
 	CS_SET(CURLOPT_WRITEFUNCTION, cs_pam_write_cb);
 	CS_SET(CURLOPT_WRITEDATA, &rq->resp);
 	CS_SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CS_PAM_BODY_MAX);
@@ -465,6 +522,20 @@ static int cs_pam_is_tls_verify(CURLcode c)
 	case CURLE_SSL_CRL_BADFILE:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Failures before the request was sent: nothing reached the PAM. */
+static int cs_pam_is_before_send(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
 		return 1;
 	default:
 		return 0;
@@ -537,6 +608,18 @@ static enum cs_pam_next cs_pam_curl_fail(struct cs_pam_req *rq, CURLcode c,
 			    rq->op, rq->host, why);
 		return CS_PAM_DONE;
 	}
+	if (cs_pam_once_only(rq) && cs_pam_is_before_send(c) &&
+	    rq->body_off == 0) {
+		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: cannot "
+			    "reach the PAM at %s (%s)", rq->op, rq->host, why);
+		return CS_PAM_RETRY;
+	}
+	if (cs_pam_once_only(rq) && cs_pam_is_unreachable(c)) {
+		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: the "
+			    "exchange with %s broke off after the request was "
+			    "sent (%s)", rq->op, rq->host, why);
+		return CS_PAM_DONE;
+	}
 	if (cs_pam_is_unreachable(c)) {
 		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: cannot "
 			    "reach the PAM at %s (%s)", rq->op, rq->host, why);
@@ -588,6 +671,7 @@ static enum cs_pam_next cs_pam_attempt(struct cs_pam_req *rq,
 	cs_pam_buf_wipe(&rq->resp);
 	rq->http = 0;
 	rq->errbuf[0] = '\0';
+	rq->body_off = 0;
 	h = cs_pam_handle_get();
 	if (!h) {
 		cs_pam_errf(err, CS_SHY001, 0, "PAM %s failed: out of memory",
@@ -608,7 +692,7 @@ static enum cs_pam_next cs_pam_attempt(struct cs_pam_req *rq,
 	}
 	if (judge(rq->http, rq->resp.p, rq->resp.len, ctx, err) != 0 &&
 	    rq->http >= 500 && rq->http <= 599 &&
-	    err->state == CS_S08001)
+	    err->state == CS_S08001 && !cs_pam_once_only(rq))
 		next = CS_PAM_RETRY;
 
 out_put_handle:
@@ -630,32 +714,45 @@ static void cs_pam_sleep_ms(long ms)
 }
 
 /*
- * A message must never quote the token.  Were the PAM to echo it (or the
- * start of it, cut by the message bound) in its "message", which is
- * always the end of ours, the text from there on is replaced.
+ * A message must never quote the API token, whatever part of it a PAM
+ * echoes: the text is cut at the first run of 8 bytes (or the whole of a
+ * shorter token) that occurs anywhere in the token.
  */
-static void cs_pam_scrub_token(const struct cs_pam_req *rq,
-			       struct cs_pam_err *err)
+static void cs_pam_scrub_token(const struct cs_pam_cfg *cfg, struct cs_pam_err *err)
 {
-	static const char withheld[] = "[text withheld: it quoted the API token]";
-	const char *token = rq->cfg->token;
-	char head[9], *p;
-	size_t n, off;
+	size_t n;
 
-	if (!token || !*token)
+	if (!cfg->token || !*cfg->token)
 		return;
-	n = strlen(token);
-	if (n > sizeof(head) - 1)
-		n = sizeof(head) - 1;
-	memcpy(head, token, n);
-	head[n] = '\0';
-	p = strstr(err->msg, head);
-	if (p) {
-		off = (size_t)(p - err->msg);
-		explicit_bzero(p, sizeof(err->msg) - off);
-		snprintf(p, sizeof(err->msg) - off, "%s", withheld);
+	n = strlen(cfg->token);
+	cs_esc_scrub(err->msg, sizeof(err->msg), cfg->token, n < 8 ? n : 8,
+		     " [text withheld: it quoted the API token]");
+}
+
+/*
+ * After a checkout failed once its request may have reached the PAM:
+ * says, at the end of the message (cutting what must go to make room),
+ * that the PAM may hold a credential credshim can never check in.
+ */
+static void cs_pam_note_held(const struct cs_pam_cfg *cfg, struct cs_pam_err *err)
+{
+	char note[256], rh[80];
+	size_t n, k;
+
+	if (err->state != CS_S08001 && err->state != CS_SHYT00)
+		return;
+	cs_pam_printable(rh, sizeof(rh), cfg->run_host);
+	snprintf(note, sizeof(note), "; the PAM may now hold a checkout for "
+		 "runHost %s until its duration (%lu min) ends: see "
+		 "docs/troubleshooting.md", rh, cfg->duration_min);
+	n = strlen(err->msg);
+	k = strlen(note);
+	if (n + k >= sizeof(err->msg)) {
+		n = sizeof(err->msg) - k - 4;
+		memcpy(err->msg + n, "...", 4);
+		n += 3;
 	}
-	explicit_bzero(head, sizeof(head));
+	memcpy(err->msg + n, note, k + 1);
 }
 
 /*
@@ -677,6 +774,7 @@ static int cs_pam_exchange(const struct cs_pam_cfg *cfg, const char *op,
 	rq.op = op;
 	rq.method = method;
 	rq.body = body;
+	rq.body_len = strlen(body);
 	if (cs_pam_build_url(&rq, id, err) != 0)
 		goto out_free_url;
 	if (cs_pam_build_headers(&rq, err) != 0)
@@ -697,8 +795,11 @@ static int cs_pam_exchange(const struct cs_pam_cfg *cfg, const char *op,
 			break;
 		cs_pam_sleep_ms(wait);
 	}
-	if (rc != 0)
-		cs_pam_scrub_token(&rq, err);
+	if (rc != 0) {
+		cs_pam_scrub_token(cfg, err);
+		if (cs_pam_once_only(&rq) && rq.body_off > 0)
+			cs_pam_note_held(cfg, err);
+	}
 
 	cs_pam_headers_free(rq.headers);
 out_free_url:
@@ -706,10 +807,30 @@ out_free_url:
 	return rc;
 }
 
+/*
+ * A checkout response: the parser's judgement, then the one thing only
+ * this layer can check, since it holds the token: neither the id nor
+ * the account (both are logged) may quote it.
+ */
 static int cs_pam_judge_checkout(long http, const char *body, size_t len,
 				 void *ctx, struct cs_pam_err *err)
 {
-	return cs_pam_parse_checkout(http, body, len, ctx, err);
+	struct cs_pam_judge_co *j = ctx;
+	const char *tok = j->cfg->token;
+	size_t n = strlen(tok);
+
+	if (cs_pam_parse_checkout(http, body, len, j->out, err) != 0)
+		return -1;
+	if (cs_esc_find_quote(j->out->id, tok, n < 8 ? n : 8) < 0 &&
+	    cs_esc_find_quote(j->out->account, tok, n < 8 ? n : 8) < 0)
+		return 0;
+	cs_pam_checkout_wipe(j->out);
+	cs_pam_errf(err, CS_S08001, http, "PAM checkout failed: the "
+		    "response's CheckOut.Request.id or CheckOut.account quotes "
+		    "the API token, so credshim neither uses nor checks in the "
+		    "credential: it stays checked out until the PAM's expiry "
+		    "(HTTP %ld)", http);
+	return -1;
 }
 
 static int cs_pam_judge_checkin(long http, const char *body, size_t len,
@@ -757,6 +878,7 @@ static int cs_pam_send(const struct cs_pam_cfg *cfg, const char *op, const char 
 int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 		    struct cs_pam_err *err)
 {
+	struct cs_pam_judge_co j = { cfg, out };
 	int rc;
 
 	cs_pam_checkout_wipe(out);
@@ -764,7 +886,7 @@ int cs_pam_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 	if (cs_pam_ready(cfg, "checkout", err) != 0)
 		return -1;
 	rc = cs_pam_send(cfg, "checkout", "POST", NULL, cs_pam_checkout_body(cfg),
-			 cs_pam_judge_checkout, out, err);
+			 cs_pam_judge_checkout, &j, err);
 	if (rc != 0)
 		cs_pam_checkout_wipe(out);
 	return rc;

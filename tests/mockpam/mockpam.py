@@ -51,6 +51,17 @@ FAULT_MODES = ("http500", "http502-html", "http401", "http403", "http409", "slow
                "oversized", "body403", "body409", "missing_passwd",
                "deep_json", "wrong_passwd")
 CHECKOUT_ONLY_MODES = ("missing_passwd", "wrong_passwd")
+# Faults after a real checkout (the credential stays out at the mock, as a
+# real PAM would keep it): the answer is cut off mid-body, never sent,
+# announced with a Content-Length 100 bytes too long, or stalled for
+# "delay" seconds (or until the client goes) and then dropped.
+HELD_MODES = ("held_drop", "held_empty", "held_long", "held_stall")
+# Hostile answers: "value" is the request id, the account or the message;
+# echo_token quotes the caller's own token, "value" says which part of it:
+# head (first 24), tail (last 24), middle (24 from the middle) or whole.
+HOSTILE_MODES = ("bad_id", "bad_account", "message", "echo_token")
+FAULT_MODES += HELD_MODES + HOSTILE_MODES
+CHECKOUT_ONLY_MODES += ("bad_id", "bad_account") + HELD_MODES
 FAULT_ON = ("checkout", "checkin", "any")
 
 # Hostile characters every generated password contains at least once.
@@ -781,6 +792,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 d if isinstance(d, (int, float, bool)) or d is None else repr(type(d)))
 
         fault = pam.take_fault(kind)
+        self._held = None
         if fault is not None:
             entry["fault"] = fault["mode"]
             if fault["mode"] == "slow":
@@ -791,6 +803,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         pam.bump("client_gone")
                         self.hard_close()
                         return
+            elif fault["mode"] in HELD_MODES:     # (do_checkout's part)
+                self._held = fault
+            elif fault["mode"] in HOSTILE_MODES:
+                return self.send_hostile(fault, tok, entry)
             elif fault["mode"] != "wrong_passwd":   # (do_checkout's part)
                 return self.send_fault(fault["mode"], kind, entry)
 
@@ -832,6 +848,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(500 if status == 500 else 200,
                                   {"message": message, "status": status})
         entry["id"] = co.id
+        if self._held is not None:
+            password = None
+            return self.send_held(self._held, co)
         if entry["fault"] == "wrong_passwd":
             # A real checkout whose answer holds a password the database
             # does not have: the target refuses the login.
@@ -884,6 +903,47 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def ok_body(self, kind):
         return self.fake_checkout() if kind == "checkout" else \
             {"message": "OK", "status": 200, "vrm": VRM}
+
+    def send_held(self, fault, co):
+        """A real checkout (co stays out) whose answer never arrives whole."""
+        mode = fault["mode"]
+        body = json.dumps({"CheckOut": {"Request": {"id": co.id}, "account": co.account,
+                                        "passwd": gen_password()},
+                           "message": "OK", "status": 200, "vrm": VRM}).encode()
+        self._status = 200
+        if mode == "held_stall":
+            deadline = time.monotonic() + fault["delay"]
+            while time.monotonic() < deadline and not self.client_gone():
+                time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+            return self.hard_close()
+        if mode == "held_empty":
+            return self.hard_close()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body) + 100))
+        self.end_headers()
+        self.wfile.write(body if mode == "held_long" else body[:len(body) // 2])
+        self.wfile.flush()
+        return self.hard_close()
+
+    def send_hostile(self, fault, tok, entry):
+        """An answer carrying attacker-chosen text (no real checkout)."""
+        mode, value = fault["mode"], fault["value"]
+        if mode in ("bad_id", "bad_account"):
+            obj = self.fake_checkout()
+            if mode == "bad_id":
+                obj["CheckOut"]["Request"]["id"] = value
+            else:
+                obj["CheckOut"]["account"] = value
+            return self.send_json(200, obj)
+        if mode == "echo_token":
+            t = tok or ""
+            mid = max(0, (len(t) - 24) // 2)
+            part = {"head": t[:24], "tail": t[-24:], "middle": t[mid:mid + 24],
+                    "whole": t}.get(value, t)
+            value = "token ...%s... is not valid for this runHost" % part
+        entry["body_status"] = 403
+        return self.send_json(200, {"message": value, "status": 403})
 
     def send_fault(self, mode, kind, entry):
         j = "application/json"
@@ -1024,7 +1084,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if isinstance(delay, bool) or not isinstance(delay, (int, float)) \
                 or not math.isfinite(delay) or not 0 <= delay <= 300:
             raise BadRequest(400, "delay must be 0..300 seconds")
-        return {"mode": mode, "on": on, "count": count, "delay": float(delay)}
+        value = spec.get("value", "..")
+        if not isinstance(value, str) or len(value) > 4096:
+            raise BadRequest(400, "value must be a string of at most 4096 characters")
+        return {"mode": mode, "on": on, "count": count, "delay": float(delay), "value": value}
 
 
 def _conn():

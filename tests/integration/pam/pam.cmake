@@ -27,6 +27,12 @@ foreach(s IN LISTS CS_PAM_SCENARIOS)
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> ${s})
   list(APPEND CS_PAM_TESTS integration.pam.${s})
 endforeach()
+# hostile: a PAM that checks out and then breaks off its answer (exactly
+# one checkout per failed connect), request ids that are no path segment,
+# newlines in its account and message, quotes of the API token.
+add_test(NAME integration.pam.hostile
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> hostile)
+list(APPEND CS_PAM_TESTS integration.pam.hostile)
 # credshim-agent (agent.sh): many processes, crashes, linger, autostart;
 # agent_basic is the short cross-section CI also runs under valgrind.
 add_executable(agent_client ${CMAKE_CURRENT_LIST_DIR}/agent_client.c)

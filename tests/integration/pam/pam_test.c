@@ -964,12 +964,12 @@ static void t_faults(void)
 		{ "body403", -1, "28000", "denied", 1 },
 		{ "http409", -1, "08004", "in use", 1 },
 		{ "body409", -1, "08004", "in use", 1 },
-		{ "http500", -1, "08001", "500", 3 },
-		{ "http502-html", -1, "08001", "502", 3 },
+		{ "http500", -1, "08001", "500", 1 },
+		{ "http502-html", -1, "08001", "502", 1 },
 		{ "html", -1, "08001", "PAM", 1 },
 		{ "malformed_json", -1, "08001", "JSON", 1 },
-		{ "truncated_json", -1, "08001", "PAM", 3 },
-		{ "drop", -1, "08001", "cannot reach", 6 },
+		{ "truncated_json", -1, "08001", "may now hold a checkout", 1 },
+		{ "drop", -1, "08001", "may now hold a checkout", 1 },
 		{ "oversized", -1, "08001", "1 MiB", 1 },
 		{ "missing_passwd", -1, "08001", "passwd", 1 },
 		{ "deep_json", -1, "08001", "PAM", 1 },
@@ -990,18 +990,9 @@ static void t_faults(void)
 		       co[i].max_requests);
 	}
 
-	/* A fault that goes away: the retry succeeds. */
+	/* A checkout that reached the PAM is never sent again (hostile: the
+	 * PAM checks out and then breaks off); a check-in is retried. */
 	dbc = dbc_new(env);
-	mock_reset();
-	mock_fault("http500", "checkout", 1, 0);
-	ok = connect_ok(dbc, c, 0, NULL, 0) && current_user_is(dbc, "cs_app1");
-	result(ok && mock_counter("requests_total") == 2, "one HTTP 500, then success: connected after one retry");
-	result(ok && disconnect_ok(dbc) && mock_wait_outstanding(0, 3000), "... and checked in at disconnect");
-	mock_reset();
-	mock_fault("drop", "checkout", 1, 0);
-	ok = connect_ok(dbc, c, 0, NULL, 0);
-	result(ok && disconnect_ok(dbc) && mock_wait_outstanding(0, 3000),
-	       "one dropped connection, then success: connected and checked in");
 	mock_reset();
 	mock_fault("http500", "checkin", 1, 0);
 	ok = connect_ok(dbc, c, 0, NULL, 0);
@@ -2091,6 +2082,224 @@ static void t_refused(void)
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 }
 
+/* ---- hostile: a PAM that breaks off, lies or injects ------------------------------ */
+
+/* Queues a fault with a "value" (an id, account, message or token part). */
+static void mock_fault_value(const char *mode, const char *value)
+{
+	cJSON *f = cJSON_CreateObject();
+	char *body;
+
+	cJSON_AddStringToObject(f, "mode", mode);
+	cJSON_AddStringToObject(f, "on", "checkout");
+	cJSON_AddNumberToObject(f, "count", 1);
+	cJSON_AddStringToObject(f, "value", value);
+	body = cJSON_PrintUnformatted(f);
+	if (!body)
+		die("out of memory");
+	mock_post("/_mock/fault", body);
+	free(body);
+	cJSON_Delete(f);
+}
+
+/* The first run of 8 bytes of the API token that text quotes, or NULL. */
+static const char *quotes_token(const char *text)
+{
+	static char win[9];
+	size_t i, n = strlen(g.token);
+
+	for (i = 0; i + 8 <= n; i++) {
+		memcpy(win, g.token + i, 8);
+		win[8] = '\0';
+		if (strstr(text, win))
+			return win;
+	}
+	return NULL;
+}
+
+/* Every line of the log starts as credshim starts one: nothing forged. */
+static int log_lines_ours(const char *text)
+{
+	const char *p = text, *nl;
+
+	for (; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (strncmp(p, "20", 2) != 0 || strncmp(p + 24, " credshim[", 10) != 0 ||
+		    strncmp(p, "2026-12-02T00:00:00.000Z", 24) == 0) {
+			note("log line not credshim's: %.120s", p);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Connects and expects a refusal: SQL_ERROR with state in the first record,
+ * its text holding text; returns the diagnostics in *d.
+ */
+static int refused_with(SQLHENV env, const char *conn, const char *state, const char *text,
+			long max_ms, struct diag *d)
+{
+	SQLHDBC dbc = dbc_new(env);
+	long long t0 = now_ms();
+	SQLRETURN rc = conn_a(dbc, conn, NULL, 0);
+	long el = (long)(now_ms() - t0);
+	int ok;
+
+	diag_get(SQL_HANDLE_DBC, dbc, d);
+	ok = rc == SQL_ERROR && d->n > 0 && strcmp(d->state[0], state) == 0 &&
+	     strstr(d->msg[0], text) && el <= max_ms * g.slow;
+	if (!ok) {
+		note("rc %d in %ld ms, wanted %s naming '%s'", (int)rc, el, state, text);
+		diag_print(d);
+	}
+	if (SQL_SUCCEEDED(rc))
+		SQLDisconnect(dbc);
+	dbc_free(dbc);
+	return ok;
+}
+
+/* No record of credshim's holds a control character (the target's
+ * records pass unchanged: psqlODBC quotes the account it was given). */
+static int diag_escaped(const struct diag *d)
+{
+	const char *p;
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		for (p = d->msg[i]; strstr(d->msg[i], "[credshim]") && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return 0;
+	return 1;
+}
+
+static void t_hostile(void)
+{
+	SQLHENV env = env_new();
+	SQLHDBC dbc = dbc_new(env);
+	char *log = xprintf("%s/hostile.log", g.dir);
+	char *c = pam_conn("pgt", NULL), *cs, *cl;
+	static const struct {
+		const char *mode, *state, *extra;
+		double delay;
+	} held[] = {
+		{ "held_drop", "08001", NULL, 0 },
+		{ "held_empty", "08001", NULL, 0 },
+		{ "held_long", "08001", NULL, 0 },
+		{ "held_stall", "HYT00", "PamTimeout=1", 5 },
+	};
+	static const char *const bad_ids[] = { ".", "..", "", "a/b", "../x", "a b", "a%2Fb", "a\nb" };
+	static const char *const parts[] = { "head", "tail", "middle", "whole" };
+	static const char forged[] = "\n2026-12-02T00:00:00.000Z credshim[1] error: forged line\r\x1b[2K";
+	struct diag d;
+	size_t i, n;
+	char *text, what[160];
+	long outs, reqs;
+	int ok;
+
+	/* A kept-alive connection to the PAM first: the one libcurl would reuse. */
+	mock_reset();
+	result(connect_ok(dbc, c, 0, NULL, 0) && disconnect_ok(dbc) && mock_wait_outstanding(0, 3000),
+	       "warm-up: a checkout and a check-in over a kept-alive connection");
+
+	/* Item 1: the PAM checks out, then the answer never arrives whole. */
+	for (i = 0; i < sizeof(held) / sizeof(held[0]); i++) {
+		mock_reset();
+		mock_fault(held[i].mode, "checkout", -1, held[i].delay);
+		cs = pam_conn("pgt", held[i].extra);
+		snprintf(what, sizeof(what), "%s: %s saying the PAM may hold a checkout for runHost pgt",
+			 held[i].mode, held[i].state);
+		result(refused_with(env, cs, held[i].state,
+				    "the PAM may now hold a checkout for runHost pgt until its duration", 5000,
+				    &d), "%s", what);
+		outs = mock_counter("checkouts");
+		reqs = mock_counter("requests_total");
+		result(outs == 1 && reqs == 1 && mock_outstanding() == 1,
+		       "%s: exactly one checkout (%ld), one request (%ld), held at the PAM", held[i].mode,
+		       outs, reqs);
+		mock_reset();
+		mock_checkin_all();
+		result(mock_wait_outstanding(0, 3000), "%s: forced check-in leaves nothing", held[i].mode);
+		free(cs);
+	}
+	/* Nothing reached the PAM: retried into success (a refused connection
+	 * is retried too: faults, "PAM unreachable"). */
+	mock_reset();
+	ok = connect_ok(dbc, c, 0, NULL, 0);
+	mock_fault("drop", "checkin", 1, 0);
+	result(ok && disconnect_ok(dbc) && mock_wait_outstanding(0, 3000) && mock_counter("checkins") == 1,
+	       "a check-in answered with nothing is retried (PUT is idempotent): SQL_SUCCESS, checked in");
+
+	/* Item 4: ids that are no path segment of their own. */
+	for (i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		mock_reset();
+		mock_fault_value("bad_id", bad_ids[i]);
+		ok = refused_with(env, c, "08001", "CheckOut.Request.id", 5000, &d) &&
+		     strstr(d.msg[0], "stays checked out until the PAM's expiry") && diag_escaped(&d);
+		reqs = mock_counter("requests_total");
+		result(ok && reqs == 1, "request id \"%s\": 08001, the credential stays out, no check-in sent "
+		       "(%ld request)", strcmp(bad_ids[i], "a\nb") ? bad_ids[i] : "a\\nb", reqs);
+	}
+
+	/* Item 5: an account and a message with newlines forge no log line. */
+	cl = pam_conn("pg1", NULL);
+	free(c);
+	c = xprintf("%s;ShimLogFile=%s;ShimLogLevel=debug", cl, log);
+	free(cl);
+	mock_reset();
+	text = xprintf("acct%s", forged);
+	mock_fault_value("bad_account", text);
+	free(text);
+	dbc_free(dbc);
+	dbc = dbc_new(env);
+	ok = conn_a(dbc, c, NULL, 0) == SQL_ERROR;
+	diag_get(SQL_HANDLE_DBC, dbc, &d);
+	result(ok && diag_escaped(&d), "account with a newline: the target refuses it, credshim's records "
+	       "escaped");
+	mock_reset();
+	text = xprintf("denied%s", forged);
+	mock_fault_value("message", text);
+	free(text);
+	ok = refused_with(env, c, "28000", "denied\\n2026-12-02T00:00:00.000Z credshim[1] error: forged "
+			  "line\\r\\x1b[2K", 5000, &d) && diag_escaped(&d);
+	result(ok, "message with a newline: 28000, the message escaped in the diagnostic");
+	text = read_file(log, &n);
+	result(text && n > 0 && log_lines_ours(text) && strstr(text, "(account acct\\n2026-12-02") &&
+	       strstr(text, "denied\\n2026-12-02"),
+	       "ShimLogFile: the account and the message escaped, no forged line");
+	free(text);
+
+	/* Item 6: whatever part of the token the PAM quotes, none shows. */
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		const char *q;
+
+		mock_reset();
+		mock_fault_value("echo_token", parts[i]);
+		ok = refused_with(env, c, "28000", "withheld", 5000, &d);
+		for (q = NULL, n = 0; n < (size_t)d.n && !q; n++)
+			q = quotes_token(d.msg[n]);
+		result(ok && !q, "PAM message quoting the token's %s: 28000, no 8 bytes of the token shown%s%s",
+		       parts[i], q ? ", quoted: " : "", q ? q : "");
+	}
+	mock_reset();
+	text = xprintf("%.24s", g.token + strlen(g.token) - 24);
+	mock_fault_value("bad_account", text);
+	free(text);
+	ok = refused_with(env, c, "08001", "quotes the API token", 5000, &d) && !quotes_token(d.msg[0]);
+	result(ok, "an account quoting the token's tail: refused, not shown");
+	text = read_file(log, &n);
+	result(text && !quotes_token(text), "ShimLogFile quotes no 8 bytes of the token");
+	free(text);
+
+	mock_reset();
+	mock_checkin_all();
+	free(c);
+	free(log);
+	dbc_free(dbc);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	end_nothing_outstanding();
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -2130,6 +2339,8 @@ int main(int argc, char **argv)
 		t_expiry();
 	else if (strcmp(s, "connstr") == 0)
 		t_connstr();
+	else if (strcmp(s, "hostile") == 0)
+		t_hostile();
 	else if (strcmp(s, "refused") == 0)
 		t_refused();
 	else if (strcmp(s, "tokenfile") == 0)
