@@ -215,6 +215,8 @@ def _main(argv):
     f.add_argument("--on", default="any")
     f.add_argument("--count", type=int, default=1)
     f.add_argument("--delay", type=float)
+    ps = sub.add_parser("password-style")
+    ps.add_argument("style")
     w = sub.add_parser("wait-port")
     w.add_argument("file")
     w.add_argument("--timeout", type=float, default=10.0)
@@ -234,6 +236,8 @@ def _main(argv):
             out = {"checked_in": m.checkin_all()}
         elif a.cmd == "clear-faults":
             out = m.clear_faults()
+        elif a.cmd == "password-style":
+            out = m.password_style(a.style)
         else:
             out = m.fault(a.mode, a.on, a.count, a.delay)
     except (MockPamError, OSError) as e:

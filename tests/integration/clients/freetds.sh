@@ -9,7 +9,15 @@
 #   - a login the "server" refuses (it closes the connection) and a server
 #     that is not there come back with FreeTDS's own SQLSTATE and message,
 #     exactly as isql shows them without credshim;
-#   - credshim checked the credential out and in again each time.
+#   - credshim checked the credential out and in again each time;
+#   - the account and password FreeTDS read from the connection string
+#     credshim built are exactly the checked-out ones, for each password
+#     style of the mock: a TDS 5.0 login packet carries both in clear
+#     (fixed fields of 30 bytes), and the fake server takes them from it.
+#     ASCII styles only: FreeTDS converts the login's strings between
+#     character sets and cuts them at 30 bytes.  FreeTDS 1.3 keeps "}}"
+#     doubled inside a braced value, so a '}' of a password reaches it
+#     twice (docs/configuration.md): the hostile style checks exactly that.
 # FREETDSCONF points at an empty file: nothing of /etc/freetds is read.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -22,9 +30,10 @@ printf '\n[FreeTDS]\nDescription=FreeTDS (tdsodbc)\nDriver=%s/libtdsodbc.so\n' \
 export FREETDSCONF="$PAM_DIR/freetds.conf" HOME="$PAM_DIR"
 
 # A "server" that records the type of the first packet of each connection
-# and closes it: every login fails.
-"$PAM_PY" - "$PAM_DIR/tds-port" "$PAM_DIR/tds-packets" <<'PYEOF' &
-import socket, sys
+# and closes it: every login fails.  Of a TDS 5.0 login packet (type 0x02)
+# it also records the user name and password fields, in hex, to tds-logins.
+"$PAM_PY" - "$PAM_DIR/tds-port" "$PAM_DIR/tds-packets" "$PAM_DIR/tds-logins" <<'PYEOF' &
+import socket, sys, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 s.listen(8)
@@ -39,12 +48,25 @@ while True:
     except (socket.timeout, OSError):
         break
     c.settimeout(10)
+    b = b""
+    end = time.monotonic() + 10
     try:
-        b = c.recv(8)
+        # the first packet's header, then (a login) up to the password
+        while len(b) < (101 if b[:1] == b"\x02" else 8) and time.monotonic() < end:
+            r = c.recv(512)
+            if not r:
+                break
+            b += r
     except OSError:
-        b = b""
+        pass
     with open(sys.argv[2], "a") as f:
         f.write("0x%02x\n" % b[0] if b else "none\n")
+    if b[:1] == b"\x02" and len(b) >= 101:
+        # after the 8-byte header: host name, user name, password, each
+        # 30 bytes and a length byte
+        user, pw = b[39:39 + min(b[69], 30)], b[70:70 + min(b[100], 30)]
+        with open(sys.argv[3], "a") as f:
+            f.write("%s %s\n" % (user.hex(), pw.hex()))
     c.close()
 PYEOF
 tds_pid=$!
@@ -92,7 +114,42 @@ tds_case() {
     test "$after" = "$((co + 1)) $((ci + 1))"
 }
 
+# The account and password of the last checkout of the PostgreSQL mock,
+# in hex: "<account> <password>"; with $1 = doubled, each '}' of the
+# password twice (what FreeTDS 1.3 reads from a braced value).
+tds_last_issued() {
+  "$PAM_PY" - "${1:-}" <<'EOF'
+import os, sys
+sys.path.insert(0, os.environ["PAM_MOCK_DIR"])
+import mockpam_client as mp
+e = mp.MockPam().issued()[-1]
+pw = e["passwd"].replace("}", "}}") if sys.argv[1] == "doubled" else e["passwd"]
+print(e["account"].encode().hex(), pw.encode().hex())
+EOF
+}
+
+# tds_login_style STYLE [doubled]: FreeTDS gets exactly the checked-out
+# account and password of that style through the connection string
+# credshim builds ('}' doubled with "doubled").
+tds_login_style() {
+  local style="$1" how="${2:-}" keys got want label
+  keys="Server=127.0.0.1;Port=$tds_port;TDS_Version=5.0;ClientCharset=UTF-8"
+  pam_ctl password-style "$style" >/dev/null
+  printf 'SELECT 1\n' | cs_client 60 isql -b -k "DRIVER={credshim};TargetDriver={FreeTDS};$keys;$pam" \
+    >/dev/null 2>&1 || true
+  got=$(tail -n 1 "$PAM_DIR/tds-logins" 2>/dev/null || true)
+  want=$(tds_last_issued "$how")
+  label="password style $style: FreeTDS read back exactly the checked-out account and password"
+  [[ "$how" == doubled ]] && label+=" (each } doubled: FreeTDS 1.3 reads braces so)"
+  pam_check "$label" test -n "$got" -a "$got" = "$want"
+}
+
 tds_case "refused login, TDS 7.4" "$tds_port" 7.4 0x12
 tds_case "refused login, TDS 5.0" "$tds_port" 5.0 0x02
 tds_case "no server" "$closed_port" 7.4 ""
+export PAM_MOCK_DIR
+tds_login_style symbols
+tds_login_style spaces
+tds_login_style hostile doubled
+pam_ctl password-style hostile >/dev/null
 pam_finish
