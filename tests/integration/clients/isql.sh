@@ -13,4 +13,17 @@ cl_all isql bash "$CL_LIB_DIR/isql_client.sh" isql
 # driver ("Data source name not found" for DRIVER=...; and DSN=...;
 # alike): through a DSN only (docs/compatibility.md).
 CL_KINDS=dsn cl_all iusql bash "$CL_LIB_DIR/isql_client.sh" iusql
+# Every password style of the mock (tests/mockpam/README.md) through
+# MariaDB Connector/ODBC, by the A call (isql) and the W call (iusql); the
+# MariaDB mock's passwords never start or end with a blank (the connector
+# strips them, braces or not: docs/configuration.md).  PostgreSQL's
+# turn is integration.pam.passwords.
+for style in hostile symbols spaces utf8 mixed; do
+  pam_ctl --url "$CL_MARIA_URL" password-style "$style" >/dev/null
+  for prog in isql iusql; do
+    cl_case "MariaDB, password style $style, $prog" maria "$PAM_DIR/style-$style-$prog.out" \
+      bash "$CL_LIB_DIR/isql_client.sh" "$prog" "$(cl_conn maria dsn)"
+  done
+done
+pam_ctl --url "$CL_MARIA_URL" password-style hostile >/dev/null
 pam_finish
