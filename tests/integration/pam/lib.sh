@@ -13,6 +13,8 @@
 #
 # Set before pam_setup:
 #   PAM_TRACE=1      unixODBC tracing on (TraceFile=$PAM_DIR/odbc-trace.log)
+#   PAM_MINUTE_SECONDS  the mock's --minute-seconds (default 60): real
+#                    seconds a minute of PamDuration lasts at the mock
 #
 # Exported by pam_setup (the C and Python tests read them):
 #   PAM_DIR          the test's temporary directory (certs, ini files, logs)
@@ -376,6 +378,7 @@ EOF
   "$PAM_PY" "$PAM_MOCK_DIR/mockpam.py" --config "$cfg" --port 0 --port-file "$PAM_DIR/port" \
     --tls-cert "$PAM_DIR/certs/server.pem" --tls-key "$PAM_DIR/certs/server.key" \
     --log "$PAM_MOCK_LOG" --expose-passwords --idle-timeout 10 \
+    --minute-seconds "${PAM_MINUTE_SECONDS:-60}" \
     --pg-host "$CS_PG_SOCKDIR" --pg-port "$CS_PG_PORT" --pg-admin "$CS_PG_ADMIN" \
     --pg-database postgres --psql "$CS_PG_BINDIR/psql" \
     </dev/null >"$PAM_DIR/mock.stderr" 2>&1 &

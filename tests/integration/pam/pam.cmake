@@ -44,6 +44,16 @@ add_test(NAME integration.pam.agent_basic
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent.sh $<TARGET_FILE:agent_client>
                  $<TARGET_FILE:credshim-agent> basic)
 list(APPEND CS_PAM_TESTS integration.pam.agent integration.pam.agent_basic)
+# The checkout lifecycle (pam_test.c lifecycle): renewal across two
+# expiries, a check-in retried until the PAM takes it, a forked child's
+# disconnect; with a 5-second minute (run_c.sh).  lifecycle_agent: the
+# renewal and the retry through credshim-agent (PamAgent=1).
+add_test(NAME integration.pam.lifecycle
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> lifecycle)
+add_test(NAME integration.pam.lifecycle_agent
+         COMMAND env CS_AGENT_PROG=$<TARGET_FILE:credshim-agent>
+                 bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> lifecycle_agent)
+list(APPEND CS_PAM_TESTS integration.pam.lifecycle integration.pam.lifecycle_agent)
 add_test(NAME integration.pam.isql COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/isql.sh)
 add_test(NAME integration.pam.pyodbc COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pyodbc_pam.sh)
 list(APPEND CS_PAM_TESTS integration.pam.isql integration.pam.pyodbc)

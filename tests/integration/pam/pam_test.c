@@ -1746,6 +1746,249 @@ static void t_expiry(void)
 	end_nothing_outstanding();
 }
 
+/* ---- lifecycle: renewal, retried check-ins, a forked child (run_c.sh) ----------------- */
+
+/*
+ * run_c.sh runs these with a 5-second minute at the mock and in credshim
+ * (CREDSHIM_TEST_MINUTE_MS): PamDuration=1 expires 5 s after the
+ * checkout and credshim's margin is its tenth, 0.5 s.  runHost pg1 has a
+ * pool of one.  With agent, every connection goes through credshim-agent
+ * (PamAgent=1, started by the first connect).
+ */
+static char *lc_conn(int agent, const char *extra)
+{
+	const char *prog = getenv("CS_AGENT_PROG"), *sock = getenv("PAM_AGENT_SOCK");
+	char *more, *c;
+
+	if (agent && (!prog || !sock))
+		die("CS_AGENT_PROG and PAM_AGENT_SOCK must be set (run_c.sh, pam.cmake)");
+	more = agent ? xprintf("%s;PamAgent=1;PamAgentSocket={%s};PamAgentPath={%s}", extra, sock, prog) :
+		       xprintf("%s", extra);
+	c = pam_conn("pg1", more);
+	free(more);
+	return c;
+}
+
+#define LC_RING 4
+
+/*
+ * Connections overlap without a pause across two expiries: every 200 ms
+ * a new one connects and each open one queries, and the oldest of
+ * LC_RING disconnects.  Renewal gives the new ones a fresh credential
+ * while the old ones keep their sessions (PostgreSQL keeps a session
+ * when its role's password changes).
+ */
+static void lc_renewal(SQLHENV env, int agent)
+{
+	SQLHDBC ring[LC_RING] = { 0 };
+	char *c = lc_conn(agent, "PamDuration=1");
+	long long t0, third = 0;
+	long co, ci, auto_ci;
+	int i, rounds = 0, bad_connect = 0, bad_query = 0, bad_disc = 0;
+
+	mock_reset();
+	t0 = now_ms();
+	/* Until a second past the third checkout (two renewals), 15 s at most. */
+	while (now_ms() - t0 < 15000 && !(third && now_ms() - third > 1000)) {
+		int k = rounds++ % LC_RING;
+		char v[16];
+
+		if (ring[k]) {
+			bad_disc += !disconnect_ok(ring[k]);
+			dbc_free(ring[k]);
+		}
+		ring[k] = dbc_new(env);
+		if (!connect_ok(ring[k], c, 0, NULL, 0)) {
+			note("connect %d failed at %lld ms", rounds, now_ms() - t0);
+			bad_connect++;
+			dbc_free(ring[k]);
+			ring[k] = NULL;
+		}
+		for (i = 0; i < LC_RING; i++)
+			if (ring[i] && query_text(ring[i], "SELECT 1", v, sizeof(v)) != 0)
+				bad_query++;
+		if (!third && mock_counter("checkouts") >= 3)
+			third = now_ms();
+		sleep_ms(200);
+	}
+	for (i = 0; i < LC_RING; i++) {
+		if (ring[i]) {
+			bad_disc += !disconnect_ok(ring[i]);
+			dbc_free(ring[i]);
+		}
+	}
+	co = mock_counter("checkouts");
+	result(bad_connect == 0, "renewal: %d connects overlapping across two expiries (%lld ms, 5 s "
+	       "checkouts), none failed (%d failed)", rounds, now_ms() - t0, bad_connect);
+	result(bad_query == 0, "renewal: every open connection kept querying across the password "
+	       "changes (%d failed queries)", bad_query);
+	result(bad_disc == 0, "renewal: every disconnect SQL_SUCCESS (%d not)", bad_disc);
+	result(co >= 3, "renewal: %ld checkouts (two renewals at least)", co);
+	result(mock_wait_outstanding(0, 3000), "renewal: nothing outstanding after the last disconnect");
+	ci = mock_counter("checkins");
+	auto_ci = mock_counter("auto_checkins");
+	result(ci == co && auto_ci == 0, "renewal: every checkout checked in once by credshim (%ld "
+	       "checkouts, %ld check-ins, %ld expired at the PAM)", co, ci, auto_ci);
+	free(c);
+}
+
+/* Lines of the log at path that hold both a and b. */
+static int lc_log_count(const char *path, const char *a, const char *b)
+{
+	size_t n = 0;
+	char *text = read_file(path, &n), *line, *end;
+	int k = 0;
+
+	if (!text)
+		return 0;
+	for (line = text; line < text + n; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(text + n - line));
+		if (!end)
+			end = text + n;
+		*end = '\0';
+		if (strstr(line, a) && strstr(line, b))
+			k++;
+	}
+	free(text);
+	return k;
+}
+
+/*
+ * A check-in that fails three times, then succeeds: in-process the
+ * connects that get 409 retry it first; through the agent, the agent
+ * retries it by itself with backoff.  Nothing is left out and the PAM
+ * gets the request back exactly once.
+ */
+static void lc_retry(SQLHENV env, int agent)
+{
+	/* The log that says what was retried: the agent's, or credshim's own. */
+	char *log = agent ? xprintf("%s", getenv("CREDSHIM_AGENT_LOG")) : xprintf("%s/lc-shim.log", g.dir);
+	char *extra = xprintf("PamDuration=5;ShimLogFile={%s/lc-shim.log};ShimLogLevel=info", g.dir);
+	char *c = lc_conn(agent, extra);
+	SQLHDBC a = dbc_new(env), b;
+	char id[128], acc[128];
+	long long t0;
+	int fails = 0, ok, tries;
+	SQLRETURN rc;
+
+	mock_reset();
+	if (!connect_ok(a, c, 0, NULL, 0) || !mock_only(id, sizeof(id), acc, sizeof(acc))) {
+		result(0, "retry: connect");
+		goto out;
+	}
+	mock_fault("http500", "checkin", -1, 0);
+	rc = SQLDisconnect(a);
+	result(rc == SQL_SUCCESS_WITH_INFO, "retry: the check-in of request %s fails: SQLDisconnect "
+	       "SQL_SUCCESS_WITH_INFO (rc %d)", id, (int)rc);
+	t0 = now_ms();
+	for (tries = 0; now_ms() - t0 < 15000; tries++) {
+		fails = lc_log_count(log, id, "failed (attempt");
+		if (fails >= 3)
+			break;
+		if (!agent) {
+			/* Pool of one: the PAM answers 409, and the connect retries
+			 * the pending check-in first. */
+			b = dbc_new(env);
+			if (SQL_SUCCEEDED(conn_a(b, c, NULL, 0))) {
+				result(0, "retry: a connect succeeded while the check-in failed");
+				SQLDisconnect(b);
+			}
+			dbc_free(b);
+		} else {
+			sleep_ms(200);
+		}
+	}
+	result(fails == 3, "retry: three failed attempts logged for request %s (%d, %s)", id, fails,
+	       agent ? "by the agent, in the background" : "each by a connect that got 409");
+	mock_reset();                         /* the PAM answers again */
+	if (agent) {
+		ok = mock_wait_outstanding(0, 10000);
+		result(ok, "retry: the agent's next attempt checks request %s in", id);
+	}
+	b = dbc_new(env);
+	ok = connect_ok(b, c, 0, NULL, 0) && disconnect_ok(b);
+	dbc_free(b);
+	result(ok, "retry: %sa connect and disconnect succeed", agent ? "then " : "the pending check-in "
+	       "goes first, then ");
+	result(mock_wait_outstanding(0, 3000) && mock_counter("checkins") == 2 &&
+	       mock_counter("checkouts") == 1, "retry: request %s checked in once, nothing left out "
+	       "(%ld check-ins since the PAM answers again, 1 expected for it + 1 for the new one)", id,
+	       mock_counter("checkins"));
+	result(lc_log_count(log, id, "checked in request") == 1 &&
+	       lc_log_count(log, id, "(attempt 4)") == 1, "retry: the log says attempt 4 succeeded, once");
+out:
+	dbc_free(a);
+	free(c);
+	free(extra);
+	free(log);
+}
+
+/*
+ * fork: the child disconnects the connection it inherited (as pyodbc's
+ * finalizer does at sys.exit) and exits, while the parent connects and
+ * queries; the credential stays out until the parent's own last
+ * disconnect checks it in, once.
+ */
+static void lc_fork(SQLHENV env)
+{
+	char *c = lc_conn(0, "PamDuration=5");
+	SQLHDBC a = dbc_new(env), b = dbc_new(env);
+	int status = -1, bad = 0, i, ok;
+	char v[16];
+	pid_t pid;
+
+	mock_reset();
+	if (!connect_ok(a, c, 0, NULL, 0)) {
+		result(0, "fork: connect");
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		SQLDisconnect(a);
+		SQLFreeHandle(SQL_HANDLE_DBC, a);
+		exit(0);                      /* the exit handlers run too */
+	}
+	ok = connect_ok(b, c, 0, NULL, 0);
+	for (i = 0; i < 20; i++) {
+		bad += query_text(b, "SELECT 1", v, sizeof(v)) != 0;
+		sleep_ms(25);
+	}
+	result(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "fork: the child disconnected its inherited connection and exited");
+	result(ok && bad == 0 && query_text(b, "SELECT 1", v, sizeof(v)) == 0,
+	       "fork: the parent connected and kept querying meanwhile (%d failed queries)", bad);
+	result(mock_counter("checkins") == 0 && mock_outstanding() == 1,
+	       "fork: the child checked nothing in (%ld check-ins, %d outstanding)",
+	       mock_counter("checkins"), mock_outstanding());
+	/* The child's disconnect went to the server over the socket both
+	 * share: what is left of a is the parent's to close, however the
+	 * target answers. */
+	SQLDisconnect(a);
+	result(mock_counter("checkins") == 0, "fork: the parent's first disconnect keeps it out "
+	       "for its other connection");
+	result(disconnect_ok(b) && mock_wait_outstanding(0, 3000) && mock_counter("checkins") == 1,
+	       "fork: the parent's last disconnect checks it in, once");
+out:
+	dbc_free(a);
+	dbc_free(b);
+	free(c);
+}
+
+static void t_lifecycle(int agent)
+{
+	SQLHENV env = env_new();
+
+	lc_renewal(env, agent);
+	lc_retry(env, agent);
+	if (!agent)
+		lc_fork(env);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	end_nothing_outstanding();
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 /* ---- connstr: the checked-out login is the only one the target sees -------- */
@@ -2339,6 +2582,10 @@ int main(int argc, char **argv)
 		t_expiry();
 	else if (strcmp(s, "connstr") == 0)
 		t_connstr();
+	else if (strcmp(s, "lifecycle") == 0)
+		t_lifecycle(0);
+	else if (strcmp(s, "lifecycle_agent") == 0)
+		t_lifecycle(1);
 	else if (strcmp(s, "hostile") == 0)
 		t_hostile();
 	else if (strcmp(s, "refused") == 0)
