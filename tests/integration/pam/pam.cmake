@@ -13,6 +13,7 @@
 #   integration.pam.pyodbc      pyodbc_pam.sh -> pyodbc_pam.py
 #   integration.pam.agent       agent.sh full (credshim-agent, PamLinger)
 #   integration.pam.agent_basic agent.sh basic (its valgrind-sized part)
+#   integration.pam.agent_systemd, _faults, _clients  agent.sh's other modes
 #
 # Every mock sets the cs_app* / cs_pam_t* passwords at its start, so the
 # PAM tests hold one RESOURCE_LOCK and never run at the same time.
@@ -54,6 +55,14 @@ add_test(NAME integration.pam.lifecycle_agent
          COMMAND env CS_AGENT_PROG=$<TARGET_FILE:credshim-agent>
                  bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> lifecycle_agent)
 list(APPEND CS_PAM_TESTS integration.pam.lifecycle integration.pam.lifecycle_agent)
+# agent.sh's other modes: socket activation and the units, timeouts and
+# faults between driver and agent, isql and pyodbc through one DSN.
+foreach(m systemd faults clients)
+  add_test(NAME integration.pam.agent_${m}
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent.sh $<TARGET_FILE:agent_client>
+                   $<TARGET_FILE:credshim-agent> ${m})
+  list(APPEND CS_PAM_TESTS integration.pam.agent_${m})
+endforeach()
 add_test(NAME integration.pam.isql COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/isql.sh)
 add_test(NAME integration.pam.pyodbc COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pyodbc_pam.sh)
 list(APPEND CS_PAM_TESTS integration.pam.isql integration.pam.pyodbc)
