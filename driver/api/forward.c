@@ -51,9 +51,9 @@
 
 /*
  * The twin, with the ODBC types.  The last arguments are what it answers
- * when the target lacks the variant called (fn is NULL): IM001, or a conversion
- * to the other variant.  A stub calls it with the credshim handle in
- * place of the target's.
+ * when the target lacks the variant called (fn is NULL): IM001, or a
+ * conversion to the other variant.  A stub calls it with the credshim
+ * handle in place of the target's.
  */
 #define CS_SLOW(sym, name, wide, ptype, kind, params, args, ...)               \
 	static CS_COLD SQLRETURN cs_slow_##sym params                           \
