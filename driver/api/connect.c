@@ -176,11 +176,9 @@ static SQLRETURN cs_conn_build_target(struct cs_dbc *d, struct cs_conn_ctx *c)
 	if (tdsn && *tdsn)
 		r |= cs_attrs_add(&c->tgt, "DSN", tdsn);
 	if (c->auth.on) {
-		/* The password in braces whatever it holds: psqlODBC
-		 * percent-decodes an unbraced one ('+', '%').  Not the
-		 * account: psqlODBC keeps the braces of a braced UID. */
-		r |= cs_attrs_add(&c->tgt, "UID", c->auth.account);
-		r |= cs_attrs_add_braced(&c->tgt, "PWD", c->auth.passwd);
+		/* The password in braces whatever it holds, the account
+		 * only where it must be (cs_attrs_add_login). */
+		r |= cs_attrs_add_login(&c->tgt, "UID", c->auth.account, "PWD", c->auth.passwd);
 		if (!r && tdsn && *tdsn)
 			r |= cs_conn_override_tdsn(d, c, tdsn);
 	}

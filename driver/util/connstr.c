@@ -569,6 +569,17 @@ int cs_attrs_add_braced(struct cs_attrs *a, const char *key, const char *value)
 	return 0;
 }
 
+int cs_attrs_add_login(struct cs_attrs *a, const char *ukey, const char *account,
+		       const char *pkey, const char *passwd)
+{
+	size_t n = a->n;
+
+	if (cs_attrs_add(a, ukey, account) == 0 && cs_attrs_add_braced(a, pkey, passwd) == 0)
+		return 0;
+	cs_attrs_truncate(a, n);
+	return -1;
+}
+
 /* Appends a copy of every pair of src, duplicates included; all or nothing. */
 int cs_attrs_append(struct cs_attrs *dst, const struct cs_attrs *src)
 {

@@ -68,6 +68,16 @@ int cs_attrs_add_pair(struct cs_attrs *a, const struct cs_kv *kv);
 /* The same, the value always written in braces (a target such as psqlODBC
  * percent-decodes a value without them). */
 int cs_attrs_add_braced(struct cs_attrs *a, const char *key, const char *value);
+/*
+ * Appends the login credshim gives a target: ukey=account, braced only
+ * where it must be (psqlODBC keeps the braces of a braced UID as part of
+ * the name), and pkey={passwd}, braced whatever it holds (psqlODBC
+ * percent-decodes an unbraced PWD: '+', '%').  Built, it parses back, by
+ * credshim's rules and by psqlODBC's, to exactly these two pairs
+ * (tests/fuzz/fuzz_login.c).  0, or -1 (ENOMEM) with a unchanged.
+ */
+int cs_attrs_add_login(struct cs_attrs *a, const char *ukey, const char *account,
+		       const char *pkey, const char *passwd);
 /* Removes key if present (wiping its value). */
 void cs_attrs_remove(struct cs_attrs *a, const char *key);
 /* For every pair of src whose key is not in dst, append a copy.  0 / -1. */
