@@ -55,6 +55,10 @@ add_test(NAME integration.pam.lifecycle_agent
          COMMAND env CS_AGENT_PROG=$<TARGET_FILE:credshim-agent>
                  bash ${CMAKE_CURRENT_LIST_DIR}/run_c.sh $<TARGET_FILE:pam_test> lifecycle_agent)
 list(APPEND CS_PAM_TESTS integration.pam.lifecycle integration.pam.lifecycle_agent)
+# What renewal relies on: PostgreSQL and MariaDB keep an open session
+# when its password changes (session_keep.sh).
+add_test(NAME integration.pam.session_keep COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/session_keep.sh)
+list(APPEND CS_PAM_TESTS integration.pam.session_keep)
 # agent.sh's other modes: socket activation and the units, timeouts and
 # faults between driver and agent, isql and pyodbc through one DSN.
 foreach(m systemd faults clients)
