@@ -404,7 +404,7 @@ static int cs_co_checkin(struct cs_checkout *e, long long deadline, struct cs_pa
 	} else {
 		e->state = CS_CO_DONE;
 		cs_co_unlink_locked(e);
-		explicit_bzero(&e->co, sizeof(e->co));
+		cs_pam_checkout_wipe(&e->co);
 	}
 	pthread_cond_broadcast(&cs_reg_cond);
 	last = --e->refs == 0 && e->state == CS_CO_DONE;
@@ -859,7 +859,7 @@ void cs_reg_exit(void)
 			 * still disconnects must not send it either. */
 			e->state = CS_CO_DONE;
 			cs_co_unlink_locked(e);
-			explicit_bzero(&e->co, sizeof(e->co));
+			cs_pam_checkout_wipe(&e->co);
 			if (e->refs == 0)
 				cs_co_free(e);
 			continue;
