@@ -50,7 +50,7 @@ size_t cs_esc(char *dst, size_t cap, const char *src, size_t len, unsigned flags
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t i = 0, o = 0, in, outn;
-	char tmp[8];
+	char tmp[16];
 	unsigned long cp;
 
 	if (cap == 0)
