@@ -15,15 +15,19 @@
  * read a byte of the body.  Anything later (a dropped or empty answer, a
  * wrong Content-Length, a 5xx, a timeout) fails at once with a message
  * saying the PAM may now hold a checkout for the runHost until its
- * duration ends.  libcurl retries a request by itself when a reused
- * keep-alive connection turns out dead before any answer byte, POSTs
- * included (it rewinds the body): a checkout therefore always opens a
- * fresh connection (CURLOPT_FRESH_CONNECT; TLS sessions are still
- * resumed), and its body comes from a read callback whose seek refuses to
- * rewind once a byte was read, so no second copy of a checkout can ever
- * be sent.  A check-in (PUT) is idempotent at the PAM and keeps the old
+ * duration ends.  libcurl itself sends a request again, on a fresh
+ * connection, when a reused keep-alive connection turns out dead before
+ * any answer byte, POSTs included (it rewinds the body).  That is safe
+ * only while the body has not left: the PAM cannot act on a POST without
+ * its body (the Content-Length says how long it is).  So a checkout's
+ * body comes from a read callback, and the seek libcurl needs for the
+ * resend is refused once a byte of it was read: libcurl then fails with
+ * CURLE_SEND_FAIL_REWIND before it sends anything on the new connection,
+ * and the checkout fails with the note above.  A dead connection found
+ * while the headers go out is still resent, which is what keep-alive
+ * needs.  A check-in (PUT) is idempotent at the PAM and keeps the old
  * rule: connection failures, an empty or broken answer and 5xx are
- * retried, over kept-alive connections.
+ * retried.
  *
  * Sharing across the process.  libcurl's share object holds the DNS and
  * TLS session caches for every thread (with a mutex per kind of data).
@@ -483,8 +487,7 @@ static CURLcode cs_pam_setopts(CURL *h, struct cs_pam_req *rq,
 	CS_SET(CURLOPT_HTTPHEADER, rq->headers);
 	CS_SET(CURLOPT_PATH_AS_IS, 1L);   /* no dot segment is ever resolved */
 	if (cs_pam_once_only(rq)) {
-		/* A checkout: a fresh connection, the body read once. */
-		CS_SET(CURLOPT_FRESH_CONNECT, 1L);
+		/* A checkout: the body read once, never rewound. */
 		CS_SET(CURLOPT_POST, 1L);
 		CS_SET(CURLOPT_READFUNCTION, cs_pam_read_cb);
 		CS_SET(CURLOPT_READDATA, rq);
@@ -613,6 +616,14 @@ static enum cs_pam_next cs_pam_curl_fail(struct cs_pam_req *rq, CURLcode c,
 		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: cannot "
 			    "reach the PAM at %s (%s)", rq->op, rq->host, why);
 		return CS_PAM_RETRY;
+	}
+	if (cs_pam_once_only(rq) && c == CURLE_SEND_FAIL_REWIND) {
+		/* our seek refused libcurl's resend on a fresh connection */
+		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: the "
+			    "exchange with %s broke off after the request was "
+			    "sent (the kept-alive connection closed without an "
+			    "answer)", rq->op, rq->host);
+		return CS_PAM_DONE;
 	}
 	if (cs_pam_once_only(rq) && cs_pam_is_unreachable(c)) {
 		cs_pam_errf(err, CS_S08001, rq->http, "PAM %s failed: the "
