@@ -2268,6 +2268,50 @@ static void mock_last_id(char *id, size_t idlen)
 }
 
 /*
+ * A joined checkout the database refuses: the one fresh retry, refused
+ * too (wrong_passwd), and the 28000 names the fresh request, checked in
+ * again.  Connection a holds the shared checkout, whose password an
+ * administrator's forced check-in (with rotation) has made stale.
+ */
+static void refused_joined(SQLHENV env, SQLHDBC b)
+{
+	SQLHDBC a = dbc_new(env);
+	char id[128], *want;
+	struct diag d;
+	SQLRETURN rc;
+	int ok;
+
+	mock_reset();
+	if (!connect_ok(a, "DSN=pam_pg2", 0, NULL, 0)) {
+		result(0, "refused (joined): the first connection");
+		dbc_free(a);
+		return;
+	}
+	mock_checkin_all();
+	mock_fault("wrong_passwd", "checkout", 1, 0);
+	rc = conn_a(b, "DSN=pam_pg2", NULL, 0);
+	diag_get(SQL_HANDLE_DBC, b, &d);
+	mock_last_id(id, sizeof(id));
+	want = xprintf("the database refused the login with the credential checked out from the PAM for "
+		       "runHost pg2 (account cs_app");
+	ok = rc == SQL_ERROR && d.n >= 2 && strcmp(d.state[0], "28000") == 0 && strstr(d.msg[0], want);
+	free(want);
+	want = xprintf("request %s); it was checked in again", id);
+	ok = ok && *id && strstr(d.msg[0], want) && !strstr(d.msg[1], "[credshim]");
+	result(ok && mock_counter("checkouts") == 2,
+	       "refused (joined): after the fresh retry, credshim's 28000 names the fresh request, "
+	       "checked in again, then the target's records");
+	if (!ok)
+		diag_print(&d);
+	free(want);
+	/* a's check-in of the request the administrator took back: 01000 */
+	rc = SQLDisconnect(a);
+	result(SQL_SUCCEEDED(rc) && mock_wait_outstanding(0, 3000),
+	       "refused (joined): the first connection disconnects, nothing outstanding");
+	dbc_free(a);
+}
+
+/*
  * The mock hands out a password the database does not have (fault
  * wrong_passwd): credshim's 28000 comes first (runHost, account, request,
  * checked in again), then the target's own records; the same at error
@@ -2320,6 +2364,7 @@ static void t_refused(void)
 		free(want);
 		free(c);
 	}
+	refused_joined(env, dbc);
 	dbc_free(dbc);
 	free(log);
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
