@@ -3,12 +3,11 @@
  * forward.c - the forwarders generated from odbc_api.def.
  *
  * A forwarded call is one compare that checks the handle and that it
- * has no diagnostics of credshim's to reset, and a tail call through the
- * driver's fast table into the target: no lock, no allocation, no
- * conversion, no test of the entry point.  Everything else (another
- * kind, a dead handle, diagnostics to reset, a missing entry point, A/W
- * conversion) is in the cold twin of each forwarder.  docs/benchmarks.md
- * counts the instructions.
+ * has no diagnostics of credshim's to reset, and a tail call into the
+ * target: no lock, no allocation, no conversion.  Everything else
+ * (another kind, a dead handle, diagnostics to reset, a missing entry
+ * point, A/W conversion) is in the cold twin of each forwarder.
+ * docs/benchmarks.md counts the instructions.
  *
  * Each function variant the def generates (CS_FWD: the one name; CS_PAIR:
  * name and name##W) gets, from one macro each:
@@ -17,10 +16,16 @@
  *                   ODBC types, checks the handle, resets diagnostics, calls
  *                   the target or answers what a missing function answers;
  *   cs_fast_<sym>   the forwarder, exported as <sym>: the compare, then a
- *                   tail call into the target or into the twin;
- *   cs_miss_<sym>   the stub target.c puts in the fast table where the
- *                   target lacks the function: it finds the credshim handle
- *                   from the target handle it is given and calls the twin.
+ *                   tail call into the target or into the twin.
+ *
+ * A CS_FWD row's forwarder calls through the driver's fast table without
+ * testing the entry: where the target lacks the function, target.c put
+ * the row's stub cs_miss_<name> there, which finds the credshim handle
+ * from the target handle it is given and calls the twin (IM001).  A
+ * pair's forwarder tests the entry and leaves a missing variant to the
+ * twin, which converts to the other one: that is every call of a Unicode
+ * application over an ANSI-only target, too common to pay the stub's
+ * search.
  *
  * The forwarder and the stub see the arguments "as registers": a small
  * integer argument (SQLSMALLINT, SQLUSMALLINT) is declared int, so the
@@ -75,36 +80,52 @@
 	CS_EXPORT SQLRETURN SQL_API sym params __attribute__((alias("cs_fast_" #sym)));
 
 /*
- * The forwarder and the stub, with the registers' types (see the top).
- * The empty asm keeps the driver's address in a register of its own, so
- * the target handle can replace the handle in the first argument's
- * register and the call reads the entry from memory (jmp *off(%rax)):
- * gcc otherwise loads the entry first and moves one more register.
+ * The forwarder, with the registers' types (see the top).  entry is the
+ * target's entry point for it: through the driver's fast table for a
+ * CS_FWD row, whose missing entries hold the row's stub (nonull is 1: no
+ * test); straight from a[] or w[] for a pair, whose missing variant the
+ * twin converts (nonull is 0: NULL goes to the twin).  The empty asm
+ * keeps the driver's address in a register of its own, so the target
+ * handle can replace the handle in the first argument's register and the
+ * call reads the entry from memory (jmp *off(%rax)): gcc otherwise loads
+ * the entry first and moves one more register.
  */
-#define CS_FAST(sym, name, wide, kind, params, args)                           \
+#define CS_FAST(sym, name, kind, params, args, entry, nonull)                  \
 	typedef SQLRETURN (SQL_API *cs_rf_##sym) params;                        \
 	static CS_COLD SQLRETURN cs_slowr_##sym params                          \
 		__attribute__((alias("cs_slow_" #sym)));                        \
-	static CS_COLD SQLRETURN cs_miss_##sym params                           \
-	{                                                                       \
-		SQLHANDLE cs_t = cs_handle_by_target(CS_KIND_##kind,            \
-			CS_HNAME_##kind, wide, CS_FN_##name, (void *)cs_miss_##sym); \
-		if (!cs_t)                                                      \
-			return SQL_INVALID_HANDLE;                              \
-		return cs_slowr_##sym args;                                     \
-	}                                                                       \
 	static SQLRETURN SQL_API cs_fast_##sym params                           \
 	{                                                                       \
 		struct cs_handle *o = CS_HNAME_##kind;                          \
 		SQLHANDLE cs_t;                                                 \
 		if (__builtin_expect(CS_CLEAN(o, kind), 1)) {                   \
 			const struct cs_driver *drv = o->drv;                   \
+			cs_rf_##sym fn;                                         \
 			__asm__("" : "+r"(drv));                                \
-			cs_t = o->target;                                       \
-			return ((cs_rf_##sym)drv->fast[wide][CS_FN_##name]) args; \
+			fn = (cs_rf_##sym)drv->entry[CS_FN_##name];             \
+			if (nonull || __builtin_expect(fn != NULL, 1)) {        \
+				cs_t = o->target;                               \
+				return fn args;                                 \
+			}                                                       \
 		}                                                               \
 		cs_t = CS_HNAME_##kind;                                         \
 		return cs_slowr_##sym args;                                     \
+	}
+
+/*
+ * The stub that stands in for a CS_FWD row's entry point the target
+ * lacks: it finds the credshim handle from the target's handle it is
+ * given and calls the twin, which answers IM001.  Only a call the target
+ * cannot answer pays the search.
+ */
+#define CS_MISS(name, kind, params, args)                                       \
+	static CS_COLD SQLRETURN cs_miss_##name params                          \
+	{                                                                       \
+		SQLHANDLE cs_t = cs_handle_by_target(CS_KIND_##kind,            \
+			CS_HNAME_##kind, CS_FN_##name, (void *)cs_miss_##name); \
+		if (!cs_t)                                                      \
+			return SQL_INVALID_HANDLE;                              \
+		return cs_slowr_##name args;                                    \
 	}
 
 /* An alias's type differs from its target's: on purpose, see the top. */
@@ -171,15 +192,17 @@
 #define SQLUSMALLINT unsigned
 #define CS_TCHAR SQLCHAR
 #undef CS_FWD
-#define CS_FWD(name, api, kind, params, args) CS_FAST(name, name, 0, kind, params, args)
-#define CS_PAIR CS_FWD
+#define CS_FWD(name, api, kind, params, args)                                   \
+	CS_FAST(name, name, kind, params, args, fast, 1)                        \
+	CS_MISS(name, kind, params, args)
+#define CS_PAIR(name, api, kind, params, args) CS_FAST(name, name, kind, params, args, a, 0)
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_PAIR
 #undef CS_TCHAR
 #define CS_TCHAR SQLWCHAR
 #define CS_FWD(name, api, kind, params, args)
-#define CS_PAIR(name, api, kind, params, args) CS_FAST(name##W, name, 1, kind, params, args)
+#define CS_PAIR(name, api, kind, params, args) CS_FAST(name##W, name, kind, params, args, w, 0)
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_PAIR
@@ -189,17 +212,10 @@
 
 #pragma GCC diagnostic pop
 
-/* The stubs, indexed like struct cs_driver's a[] and w[]. */
-static void *const cs_stubs_a[CS_FN__COUNT] = {
+/* The stubs, indexed like struct cs_driver's a[]. */
+static void *const cs_stubs[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) [CS_FN_##name] = (void *)cs_miss_##name,
-#define CS_PAIR CS_FWD
-#include "core/odbc_api.def"
-#undef CS_FWD
-#undef CS_PAIR
-};
-static void *const cs_stubs_w[CS_FN__COUNT] = {
-#define CS_FWD(name, api, kind, params, args)
-#define CS_PAIR(name, api, kind, params, args) [CS_FN_##name] = (void *)cs_miss_##name##W,
+#define CS_PAIR(name, api, kind, params, args)
 #include "core/odbc_api.def"
 #undef CS_FWD
 #undef CS_PAIR
@@ -208,7 +224,7 @@ static void *const cs_stubs_w[CS_FN__COUNT] = {
 /* Before any target is loaded: the library's constructor. */
 __attribute__((constructor)) static void cs_forward_init(void)
 {
-	cs_target_set_stubs(cs_stubs_a, cs_stubs_w);
+	cs_target_set_stubs(cs_stubs);
 }
 
 #undef CS_FWDW

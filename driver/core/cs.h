@@ -52,11 +52,10 @@ enum cs_fn {
 struct cs_driver {
 	void *a[CS_FN__COUNT];        /* ANSI (or only) entry points, or NULL */
 	void *w[CS_FN__COUNT];        /* W entry points, or NULL */
-	/* The generated forwarders' tables (api/forward.c), [0] ANSI, [1] W:
-	 * a[] and w[] with every entry a forwarder calls and the target
-	 * lacks filled by that forwarder's stub, so the forwarder calls
-	 * without testing for NULL. */
-	void *fast[2][CS_FN__COUNT];
+	/* The table of the generated CS_FWD forwarders (api/forward.c):
+	 * a[] with every such entry the target lacks filled by that
+	 * forwarder's stub, so the forwarder calls without testing for NULL. */
+	void *fast[CS_FN__COUNT];
 	void *dl;
 	unsigned refs;                /* guarded by the registry lock */
 	struct cs_driver *next;
@@ -201,10 +200,10 @@ CS_HIDDEN void cs_stmt_destroy(struct cs_stmt *s);
 CS_HIDDEN void cs_desc_destroy(struct cs_desc *ds);
 CS_HIDDEN void cs_dbc_drop_children(struct cs_dbc *d);
 /* The live handle of a kind that wraps target handle th on a driver whose
- * fast[wide][f] is stub: how a forwarder's stub finds the handle it was
- * called for (api/forward.c).  Walks every handle of the kind: cold. */
-CS_HIDDEN struct cs_handle *cs_handle_by_target(enum cs_kind kind, SQLHANDLE th, int wide,
-						enum cs_fn f, const void *stub);
+ * fast[f] is stub: how a forwarder's stub finds the handle it was called
+ * for (api/forward.c).  Walks every handle of the kind: cold. */
+CS_HIDDEN struct cs_handle *cs_handle_by_target(enum cs_kind kind, SQLHANDLE th, enum cs_fn f,
+						const void *stub);
 
 /* diag.c */
 CS_HIDDEN void cs_diag_clear_slow(struct cs_handle *h);
@@ -235,10 +234,10 @@ CS_HIDDEN void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type);
 CS_HIDDEN struct cs_driver *cs_target_acquire(const char *path, char *err, size_t errlen);
 CS_HIDDEN void cs_target_ref(struct cs_driver *drv);
 CS_HIDDEN void cs_target_release(struct cs_driver *drv);
-/* The stubs (indexed like a[] and w[], NULL where no forwarder calls
- * through fast[]) that fill a loaded target's missing entries in fast[];
+/* The stubs (indexed like a[], NULL where no forwarder calls through
+ * fast[]) that fill a loaded target's missing entries in fast[];
  * registered once by api/forward.c before any driver is loaded. */
-CS_HIDDEN void cs_target_set_stubs(void *const *a, void *const *w);
+CS_HIDDEN void cs_target_set_stubs(void *const *stubs);
 /* Resolves a TargetDriver value (odbcinst.ini name or path) to a library
  * path.  0 or -1 with a message. */
 CS_HIDDEN int cs_target_resolve(const char *name, char *path, size_t pathlen,

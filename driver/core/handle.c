@@ -253,8 +253,8 @@ void cs_dbc_drop_children(struct cs_dbc *d)
  * look away from this function only.
  */
 __attribute__((no_sanitize("thread")))
-struct cs_handle *cs_handle_by_target(enum cs_kind kind, SQLHANDLE th, int wide,
-				      enum cs_fn f, const void *stub)
+struct cs_handle *cs_handle_by_target(enum cs_kind kind, SQLHANDLE th, enum cs_fn f,
+				      const void *stub)
 {
 	struct cs_all *all = &cs_all[kind];
 	struct cs_handle *found = NULL;
@@ -264,8 +264,7 @@ struct cs_handle *cs_handle_by_target(enum cs_kind kind, SQLHANDLE th, int wide,
 	for (i = 0; i < all->n && !found; i++) {
 		struct cs_handle *h = all->h[i];
 
-		if (h->tag == CS_TAG(kind) && h->target == th && h->drv &&
-		    h->drv->fast[wide][f] == stub)
+		if (h->tag == CS_TAG(kind) && h->target == th && h->drv && h->drv->fast[f] == stub)
 			found = h;
 	}
 	cs_mutex_unlock(&cs_handle_lock);

@@ -32,8 +32,8 @@
 
 static pthread_mutex_t cs_registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cs_driver *cs_registry;
-/* The forwarders' stubs, [0] ANSI, [1] W (cs_target_set_stubs). */
-static void *const *cs_stubs[2];
+/* The forwarders' stubs (cs_target_set_stubs). */
+static void *const *cs_stubs;
 
 static const char *const cs_fn_names[CS_FN__COUNT] = {
 #define CS_FWD(name, api, kind, params, args) #name,
@@ -100,8 +100,7 @@ static int cs_driver_load(struct cs_driver *drv, char *err, size_t errlen)
 			drv->w[i] = cs_own_sym(drv->dl, base, wname);
 		}
 		n += drv->a[i] || drv->w[i];
-		drv->fast[0][i] = drv->a[i] ? drv->a[i] : cs_stubs[0] ? cs_stubs[0][i] : NULL;
-		drv->fast[1][i] = drv->w[i] ? drv->w[i] : cs_stubs[1] ? cs_stubs[1][i] : NULL;
+		drv->fast[i] = drv->a[i] ? drv->a[i] : cs_stubs ? cs_stubs[i] : NULL;
 	}
 	if (!drv->a[CS_FN_SQLAllocHandle] && !drv->a[CS_FN_SQLAllocEnv]) {
 		snprintf(err, errlen, "%s is not an ODBC driver (no SQLAllocHandle, %d ODBC functions)",
@@ -147,10 +146,9 @@ out_unlock:
 	return drv;
 }
 
-void cs_target_set_stubs(void *const *a, void *const *w)
+void cs_target_set_stubs(void *const *stubs)
 {
-	cs_stubs[0] = a;
-	cs_stubs[1] = w;
+	cs_stubs = stubs;
 }
 
 void cs_target_ref(struct cs_driver *drv)
