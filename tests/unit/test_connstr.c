@@ -688,8 +688,38 @@ static void test_logins(void)
 	CHECK_INT(cs_login_key(""), CS_LOGIN_NONE);
 }
 
+/* The login credshim gives a target: PWD always braced, UID only where
+ * it must be (tests/fuzz/fuzz_login.c checks any values). */
+static void test_add_login(void)
+{
+	static const struct {
+		const char *account, *passwd, *want;
+	} cases[] = {
+		{ "cs_app1", "Abc+def", "UID=cs_app1;PWD={Abc+def}" },
+		{ "cs_app1", "Abc%41def", "UID=cs_app1;PWD={Abc%41def}" },
+		{ "cs_app1", "", "UID=cs_app1;PWD={}" },
+		{ "a+b%41", " x}y ", "UID=a+b%41;PWD={ x}}y }" },
+		{ "a;b", "p", "UID={a;b};PWD={p}" },
+		{ " u ", "p", "UID={ u };PWD={p}" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cs_attrs a;
+		char *s;
+
+		cs_attrs_init(&a);
+		CHECK_INT(cs_attrs_add_login(&a, "UID", cases[i].account, "PWD", cases[i].passwd), 0);
+		s = cs_attrs_build(&a, NULL, NULL);
+		CHECK_STR(s, cases[i].want);
+		free(s);
+		cs_attrs_free(&a);
+	}
+}
+
 int main(void)
 {
+	test_add_login();
 	test_parse_all();
 	test_filter();
 	test_logins();
