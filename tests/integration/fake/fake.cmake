@@ -27,3 +27,17 @@ set_tests_properties(integration.wonly PROPERTIES
 if(CS_VALGRIND)
   set_tests_properties(integration.wonly PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 900)
 endif()
+
+# stub_test (fake/stub_test.c): a function the fake lacks, called straight
+# into libcredshim.so, answers IM001 on the handle called and no other
+# (the forwarder's stub finds its handle from the target's).
+add_executable(stub_test ${CMAKE_CURRENT_LIST_DIR}/stub_test.c)
+target_link_libraries(stub_test PRIVATE ${CMAKE_DL_LIBS})
+add_test(NAME integration.stubs
+         COMMAND bash -c "set -euo pipefail; . \"$1\"; cs_require_odbc_env; cs_client 60 \"$2\" \"$3\" \"$4\""
+                 stub_test ${CMAKE_CURRENT_LIST_DIR}/../../lib/common.sh $<TARGET_FILE:stub_test>
+                 $<TARGET_FILE:cs_fake_wonly> $<TARGET_FILE:credshim>)
+set_tests_properties(integration.stubs PROPERTIES LABELS integration TIMEOUT 120)
+if(CS_VALGRIND)
+  set_tests_properties(integration.stubs PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 300)
+endif()
