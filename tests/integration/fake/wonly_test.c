@@ -812,9 +812,8 @@ static void check_missing(struct ctx *c)
 	SQLRETURN rc;
 	SQLHSTMT other = SQL_NULL_HSTMT;
 
-	/* credshim's stand-in for a missing function is given the target's
-	 * handle only and must find its own: the record goes on the newer of
-	 * two statements, the one called, and not on the older. */
+	/* A function the target has in neither variant, called on the newer
+	 * of two statements: the record goes on that one, not the older. */
 	if (SQL_SUCCEEDED(c->a->AllocHandle(SQL_HANDLE_STMT, c->dbc, &other))) {
 		rc = c->a->Columns(other, NULL, 0, NULL, 0, (SQLCHAR *)"t", SQL_NTS, NULL, 0);
 		c->a->GetDiagRec(SQL_HANDLE_STMT, other, 1, st, &nat, text, sizeof(text), &len);
