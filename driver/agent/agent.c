@@ -282,7 +282,6 @@ static int cs_agent_lock(const char *sock, int *lockfd)
 {
 	char path[4096];
 	long long until = cs_pam_now_ms() + CS_AGENT_LOCK_WAIT_MS;
-	struct sockaddr_un sa;
 	int fd;
 
 	if (cs_agent_sibling(sock, "lock", path, sizeof(path)) != 0)
@@ -290,12 +289,9 @@ static int cs_agent_lock(const char *sock, int *lockfd)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		int up = probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		int probe = cs_agent_dial(sock);
+		int up = probe >= 0;
 
 		if (probe >= 0)
 			close(probe);
@@ -315,9 +311,8 @@ static int cs_agent_listen(const char *sock)
 	struct stat st;
 	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	if (cs_agent_sockaddr(sock, &sa) != 0)
+		return -1;
 	unlink(sock);                  /* a dead agent's; we hold the lock */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

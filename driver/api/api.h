@@ -38,6 +38,26 @@
 #undef CS_FWDW
 #undef CS_HAND
 
+/*
+ * The ANSI and W entry points of a hand-written pair (a CS_HAND row with
+ * w = 1) whose work is one function: impl gets the application's
+ * arguments (args, the parameters' names) and then wide, 0 for name and 1
+ * for nameW.  aparams and wparams are the two parameter lists, written
+ * out as the ODBC headers declare them (they differ where a string is
+ * SQLCHAR * or SQLWCHAR *); CS_EXPORT_AW_SAME when they are the same.
+ */
+#define CS_EXPORT_AW(name, impl, aparams, wparams, args)                       \
+	CS_EXPORT SQLRETURN SQL_API name aparams                                \
+	{                                                                       \
+		return impl(CS_AW_ARGS args, 0);                                \
+	}                                                                       \
+	CS_EXPORT SQLRETURN SQL_API name##W wparams                             \
+	{                                                                       \
+		return impl(CS_AW_ARGS args, 1);                                \
+	}
+#define CS_EXPORT_AW_SAME(name, impl, params, args) CS_EXPORT_AW(name, impl, params, params, args)
+#define CS_AW_ARGS(...) __VA_ARGS__
+
 /* SQLGetInfo is hand-written (info_api.c); its converter is in wconv.c. */
 CS_HIDDEN SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALLINT type,
 				    SQLPOINTER value, SQLSMALLINT buflen, SQLSMALLINT *len);

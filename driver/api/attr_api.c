@@ -31,15 +31,8 @@ static SQLRETURN cs_set_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER v
 	return rc;
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLSetConnectAttr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len)
-{
-	return cs_set_connect_attr(hdbc, attr, value, len, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLSetConnectAttrW(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len)
-{
-	return cs_set_connect_attr(hdbc, attr, value, len, 1);
-}
+CS_EXPORT_AW_SAME(SQLSetConnectAttr, cs_set_connect_attr,
+		  (SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len), (hdbc, attr, value, len))
 
 /* The ODBC defaults of attributes an application may read before
  * connecting without having set them. */
@@ -116,26 +109,22 @@ static SQLRETURN cs_get_stored_attr(struct cs_dbc *d, SQLINTEGER attr, SQLPOINTE
 }
 
 struct cs_xc_cattr {
-	void *fn;
-	SQLHDBC target;
+	struct cs_xcall x;
 	SQLINTEGER attr;
 };
 
-static SQLRETURN cs_xc_cattr(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_cattr(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_cattr *c = ctx;
-	SQLINTEGER n = 0;
-	SQLRETURN rc = ((cs_pf_SQLGetConnectAttr)c->fn)(c->target, c->attr, buf, (SQLINTEGER)buflen, &n);
 
-	*tlen = n;
-	return rc;
+	return ((cs_pf_SQLGetConnectAttr)c->x.fn)(c->x.target, c->attr, buf, (SQLINTEGER)buflen, tlen);
 }
 
 static SQLRETURN cs_get_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value,
 				     SQLINTEGER buflen, SQLINTEGER *len, int wide)
 {
 	struct cs_dbc *d = (struct cs_dbc *)cs_get(hdbc, CS_KIND_DBC);
-	struct cs_xc_cattr c = {.attr = attr};
+	struct cs_xc_cattr c = {.x.wide = wide, .attr = attr};
 	const struct cs_xreq r = {.app_wide = wide, .in_bytes = 1, .max = CS_XOUT_MAX_I, .buf = value,
 				  .buflen = buflen, .ilen = len};
 	int other;
@@ -145,26 +134,18 @@ static SQLRETURN cs_get_connect_attr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER v
 	cs_diag_reset(&d->h);
 	if (!d->connected)
 		return cs_get_stored_attr(d, attr, value, buflen, len, wide);
-	c.fn = cs_fn_pick(d->h.drv, CS_FN_SQLGetConnectAttr, wide, &other);
-	if (!c.fn)
+	c.x.fn = cs_fn_pick(d->h.drv, CS_FN_SQLGetConnectAttr, wide, &other);
+	if (!c.x.fn)
 		return cs_not_supported(&d->h, "SQLGetConnectAttr");
 	if (!other || !cs_cattr_is_string(attr))
-		return ((cs_pf_SQLGetConnectAttr)c.fn)(d->h.target, attr, value, buflen, len);
-	c.target = d->h.target;
+		return ((cs_pf_SQLGetConnectAttr)c.x.fn)(d->h.target, attr, value, buflen, len);
+	c.x.target = d->h.target;
 	return cs_xout_get(&d->h, &r, cs_xc_cattr, &c);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetConnectAttr(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value,
-					      SQLINTEGER buflen, SQLINTEGER *len)
-{
-	return cs_get_connect_attr(hdbc, attr, value, buflen, len, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLGetConnectAttrW(SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value,
-					       SQLINTEGER buflen, SQLINTEGER *len)
-{
-	return cs_get_connect_attr(hdbc, attr, value, buflen, len, 1);
-}
+CS_EXPORT_AW_SAME(SQLGetConnectAttr, cs_get_connect_attr,
+		  (SQLHDBC hdbc, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER buflen, SQLINTEGER *len),
+		  (hdbc, attr, value, buflen, len))
 
 static int cs_desc_attr_index(SQLINTEGER attr)
 {
@@ -207,15 +188,8 @@ static SQLRETURN cs_set_stmt_attr(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER va
 	return cs_not_supported(o, "SQLSetStmtAttr");
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLSetStmtAttr(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len)
-{
-	return cs_set_stmt_attr(hstmt, attr, value, len, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLSetStmtAttrW(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len)
-{
-	return cs_set_stmt_attr(hstmt, attr, value, len, 1);
-}
+CS_EXPORT_AW_SAME(SQLSetStmtAttr, cs_set_stmt_attr,
+		  (SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER len), (hstmt, attr, value, len))
 
 /* A descriptor handle from the target, as the application must see it. */
 static SQLRETURN cs_wrap_desc_value(struct cs_stmt *s, int which, SQLPOINTER value)
@@ -262,14 +236,6 @@ static SQLRETURN cs_get_stmt_attr(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER va
 	return rc;
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetStmtAttr(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER value,
-					   SQLINTEGER buflen, SQLINTEGER *len)
-{
-	return cs_get_stmt_attr(hstmt, attr, value, buflen, len, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLGetStmtAttrW(SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER value,
-					    SQLINTEGER buflen, SQLINTEGER *len)
-{
-	return cs_get_stmt_attr(hstmt, attr, value, buflen, len, 1);
-}
+CS_EXPORT_AW_SAME(SQLGetStmtAttr, cs_get_stmt_attr,
+		  (SQLHSTMT hstmt, SQLINTEGER attr, SQLPOINTER value, SQLINTEGER buflen, SQLINTEGER *len),
+		  (hstmt, attr, value, buflen, len))

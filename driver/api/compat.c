@@ -35,6 +35,23 @@ static void *cs_compat_fn(const struct cs_handle *o, enum cs_fn f, int wide, int
 	return fn && (!other || !has_string) ? fn : NULL;
 }
 
+/*
+ * The live handle h of kind, its own diagnostics reset, with the
+ * target's function f for the call in *fn (cs_compat_fn: NULL when the
+ * call is mapped to ODBC 3); NULL when h is no handle of that kind.
+ */
+static struct cs_handle *cs_compat_begin(SQLHANDLE h, enum cs_kind kind, enum cs_fn f, int wide,
+					 int has_string, void **fn)
+{
+	struct cs_handle *o = cs_get(h, kind);
+
+	if (o) {
+		cs_diag_reset(o);
+		*fn = cs_compat_fn(o, f, wide, has_string);
+	}
+	return o;
+}
+
 /* ---- connection options ---- */
 
 static SQLRETURN cs_set_connect_option(SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value, int wide)
@@ -63,15 +80,8 @@ static SQLRETURN cs_set_connect_option(SQLHDBC hdbc, SQLUSMALLINT option, SQLULE
 	return wide ? SQLSetConnectAttrW(hdbc, option, ptr, len) : SQLSetConnectAttr(hdbc, option, ptr, len);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLSetConnectOption(SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value)
-{
-	return cs_set_connect_option(hdbc, option, value, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLSetConnectOptionW(SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value)
-{
-	return cs_set_connect_option(hdbc, option, value, 1);
-}
+CS_EXPORT_AW_SAME(SQLSetConnectOption, cs_set_connect_option,
+		  (SQLHDBC hdbc, SQLUSMALLINT option, SQLULEN value), (hdbc, option, value))
 
 /* ODBC 2 gives no buffer length: a string option's buffer holds
  * SQL_MAX_OPTION_STRING_LENGTH characters and the NUL, an integer one
@@ -97,54 +107,44 @@ static SQLRETURN cs_get_connect_option(SQLHDBC hdbc, SQLUSMALLINT option, SQLPOI
 		    : SQLGetConnectAttr(hdbc, option, value, buflen, NULL);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetConnectOption(SQLHDBC hdbc, SQLUSMALLINT option, SQLPOINTER value)
-{
-	return cs_get_connect_option(hdbc, option, value, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLGetConnectOptionW(SQLHDBC hdbc, SQLUSMALLINT option, SQLPOINTER value)
-{
-	return cs_get_connect_option(hdbc, option, value, 1);
-}
+CS_EXPORT_AW_SAME(SQLGetConnectOption, cs_get_connect_option,
+		  (SQLHDBC hdbc, SQLUSMALLINT option, SQLPOINTER value), (hdbc, option, value))
 
 /* ---- statement options and parameters ---- */
 
 CS_EXPORT SQLRETURN SQL_API SQLSetStmtOption(SQLHSTMT hstmt, SQLUSMALLINT option, SQLULEN value)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
 	void *fn;
+	struct cs_handle *o = cs_compat_begin(hstmt, CS_KIND_STMT, CS_FN_SQLSetStmtOption, 0, 0, &fn);
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, CS_FN_SQLSetStmtOption, 0, 0)))
+	if (fn)
 		return ((cs_pf_SQLSetStmtOption)fn)(o->target, option, value);
 	return SQLSetStmtAttr(hstmt, option, (SQLPOINTER)(uintptr_t)value, 0);
 }
 
 CS_EXPORT SQLRETURN SQL_API SQLGetStmtOption(SQLHSTMT hstmt, SQLUSMALLINT option, SQLPOINTER value)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
 	void *fn;
+	struct cs_handle *o = cs_compat_begin(hstmt, CS_KIND_STMT, CS_FN_SQLGetStmtOption, 0, 0, &fn);
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, CS_FN_SQLGetStmtOption, 0, 0)))
+	if (fn)
 		return ((cs_pf_SQLGetStmtOption)fn)(o->target, option, value);
 	return SQLGetStmtAttr(hstmt, option, value, 0, NULL);
 }
 
 CS_EXPORT SQLRETURN SQL_API SQLParamOptions(SQLHSTMT hstmt, SQLULEN crow, SQLULEN *pirow)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
 	void *fn;
+	struct cs_handle *o = cs_compat_begin(hstmt, CS_KIND_STMT, CS_FN_SQLParamOptions, 0, 0, &fn);
 	SQLRETURN rc, rc2;
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, CS_FN_SQLParamOptions, 0, 0)))
+	if (fn)
 		return ((cs_pf_SQLParamOptions)fn)(o->target, crow, pirow);
 	rc = SQLSetStmtAttr(hstmt, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)(uintptr_t)crow, 0);
 	if (!SQL_SUCCEEDED(rc))
@@ -163,13 +163,12 @@ static SQLRETURN cs_bind_param(SQLHSTMT hstmt, enum cs_fn f, SQLSMALLINT iotype,
 			       SQLUSMALLINT ipar, SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN colsize,
 			       SQLSMALLINT scale, SQLPOINTER value, SQLLEN *ind)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
 	void *fn;
+	struct cs_handle *o = cs_compat_begin(hstmt, CS_KIND_STMT, f, 0, 0, &fn);
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, f, 0, 0)))
+	if (fn)
 		return ((cs_pf_SQLBindParam)fn)(o->target, ipar, ctype, sqltype, colsize, scale, value, ind);
 	return SQLBindParameter(hstmt, ipar, iotype, ctype, sqltype, colsize, scale, value, buflen, ind);
 }
@@ -210,32 +209,23 @@ static SQLUSMALLINT cs_colattr_odbc3(SQLUSMALLINT field)
 static SQLRETURN cs_col_attributes(SQLHSTMT hstmt, SQLUSMALLINT col, SQLUSMALLINT field, SQLPOINTER charattr,
 				   SQLSMALLINT buflen, SQLSMALLINT *len, SQLLEN *numattr, int wide)
 {
-	struct cs_handle *o = cs_get(hstmt, CS_KIND_STMT);
 	void *fn;
+	struct cs_handle *o = cs_compat_begin(hstmt, CS_KIND_STMT, CS_FN_SQLColAttributes, wide,
+					      cs_colattr_is_string(field), &fn);
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	if ((fn = cs_compat_fn(o, CS_FN_SQLColAttributes, wide, cs_colattr_is_string(field))))
+	if (fn)
 		return ((cs_pf_SQLColAttributes)fn)(o->target, col, field, charattr, buflen, len, numattr);
 	field = cs_colattr_odbc3(field);
 	return wide ? SQLColAttributeW(hstmt, col, field, charattr, buflen, len, numattr)
 		    : SQLColAttribute(hstmt, col, field, charattr, buflen, len, numattr);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLColAttributes(SQLHSTMT hstmt, SQLUSMALLINT icol, SQLUSMALLINT fDescType,
-					     SQLPOINTER rgbDesc, SQLSMALLINT cbDescMax, SQLSMALLINT *pcbDesc,
-					     SQLLEN *pfDesc)
-{
-	return cs_col_attributes(hstmt, icol, fDescType, rgbDesc, cbDescMax, pcbDesc, pfDesc, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLColAttributesW(SQLHSTMT hstmt, SQLUSMALLINT icol, SQLUSMALLINT fDescType,
-					      SQLPOINTER rgbDesc, SQLSMALLINT cbDescMax, SQLSMALLINT *pcbDesc,
-					      SQLLEN *pfDesc)
-{
-	return cs_col_attributes(hstmt, icol, fDescType, rgbDesc, cbDescMax, pcbDesc, pfDesc, 1);
-}
+CS_EXPORT_AW_SAME(SQLColAttributes, cs_col_attributes,
+		  (SQLHSTMT hstmt, SQLUSMALLINT icol, SQLUSMALLINT fDescType, SQLPOINTER rgbDesc,
+		   SQLSMALLINT cbDescMax, SQLSMALLINT *pcbDesc, SQLLEN *pfDesc),
+		  (hstmt, icol, fDescType, rgbDesc, cbDescMax, pcbDesc, pfDesc))
 
 /* ---- browsing ---- */
 

@@ -27,16 +27,6 @@
 #include "util/logins.h"
 #include "util/utf.h"
 
-/* Wipes (it may hold a password) and frees *s. */
-static void cs_str_wipe_free(char **s)
-{
-	if (*s) {
-		explicit_bzero(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
-}
-
 /* Everything one connect attempt holds, released by cs_conn_ctx_free. */
 struct cs_conn_ctx {
 	struct cs_attrs in;    /* the application's keys */
@@ -53,8 +43,8 @@ static void cs_conn_ctx_free(struct cs_conn_ctx *c)
 	cs_attrs_free(&c->in);
 	cs_attrs_free(&c->all);
 	cs_attrs_free(&c->tgt);
-	cs_str_wipe_free(&c->tconn);
-	cs_str_wipe_free(&c->tout);
+	cs_wipe_free(&c->tconn);
+	cs_wipe_free(&c->tout);
 	if (c->drv)
 		cs_target_release(c->drv);
 	cs_auth_wipe(&c->auth);
@@ -410,8 +400,8 @@ static char *cs_conn_out(struct cs_conn_ctx *c, int pam)
 		out[hn++] = ';';
 	memcpy(out + hn, tail, tn + 1);
 out_free:
-	cs_str_wipe_free(&head);
-	cs_str_wipe_free(&tail);
+	cs_wipe_free(&head);
+	cs_wipe_free(&tail);
 	cs_attrs_free(&own);
 	cs_attrs_free(&rest);
 	return out;
@@ -454,7 +444,7 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	if (!SQL_SUCCEEDED(rc) && c.auth.on && cs_auth_retry(d, &c.auth)) {
 		/* A shared checkout the target refused: one fresh try. */
 		cs_attrs_free(&c.tgt);
-		cs_str_wipe_free(&c.tconn);
+		cs_wipe_free(&c.tconn);
 		cs_diag_clear_slow(&d->h);
 		rc = cs_conn_login(d, &c, wide);
 	}

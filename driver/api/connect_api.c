@@ -39,14 +39,28 @@ static int cs_arg_utf8(struct cs_xstr *x, int wide, const void *s, SQLLEN len)
 	return x->owned ? 0 : -1;
 }
 
-static SQLRETURN cs_connect3(struct cs_dbc *d, int wide, const void *dsn, SQLSMALLINT dsnlen,
-			     const void *uid, SQLSMALLINT uidlen, const void *pwd, SQLSMALLINT pwdlen)
+/* The connection handle of an entry point, its own diagnostics reset;
+ * NULL when hdbc is none. */
+static struct cs_dbc *cs_connect_dbc(SQLHDBC hdbc)
 {
+	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+
+	if (o)
+		cs_diag_reset(o);
+	return (struct cs_dbc *)o;
+}
+
+static SQLRETURN cs_connect3(SQLHDBC hdbc, const void *dsn, SQLSMALLINT dsnlen, const void *uid,
+			     SQLSMALLINT uidlen, const void *pwd, SQLSMALLINT pwdlen, int wide)
+{
+	struct cs_dbc *d = cs_connect_dbc(hdbc);
 	struct cs_xstr xd, xu, xp;
 	struct cs_attrs a;
 	char *conn = NULL;
 	SQLRETURN rc;
 
+	if (!d)
+		return SQL_INVALID_HANDLE;
 	cs_attrs_init(&a);
 	memset(&xu, 0, sizeof(xu));
 	memset(&xp, 0, sizeof(xp));
@@ -62,10 +76,7 @@ static SQLRETURN cs_connect3(struct cs_dbc *d, int wide, const void *dsn, SQLSMA
 	}
 	rc = cs_connect(d, conn, strlen(conn), wide, NULL);
 out_free:
-	if (conn) {
-		explicit_bzero(conn, strlen(conn));
-		free(conn);
-	}
+	cs_wipe_free(&conn);
 	cs_attrs_free(&a);
 	cs_xstr_free(&xd);
 	cs_xstr_free(&xu);
@@ -73,42 +84,30 @@ out_free:
 	return rc;
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLConnect(SQLHDBC hdbc, SQLCHAR *dsn, SQLSMALLINT dsnlen, SQLCHAR *uid,
-				       SQLSMALLINT uidlen, SQLCHAR *pwd, SQLSMALLINT pwdlen)
-{
-	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	return cs_connect3((struct cs_dbc *)o, 0, dsn, dsnlen, uid, uidlen, pwd, pwdlen);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLConnectW(SQLHDBC hdbc, SQLWCHAR *dsn, SQLSMALLINT dsnlen, SQLWCHAR *uid,
-					SQLSMALLINT uidlen, SQLWCHAR *pwd, SQLSMALLINT pwdlen)
-{
-	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	return cs_connect3((struct cs_dbc *)o, 1, dsn, dsnlen, uid, uidlen, pwd, pwdlen);
-}
+CS_EXPORT_AW(SQLConnect, cs_connect3,
+	     (SQLHDBC hdbc, SQLCHAR *dsn, SQLSMALLINT dsnlen, SQLCHAR *uid, SQLSMALLINT uidlen, SQLCHAR *pwd,
+	      SQLSMALLINT pwdlen),
+	     (SQLHDBC hdbc, SQLWCHAR *dsn, SQLSMALLINT dsnlen, SQLWCHAR *uid, SQLSMALLINT uidlen,
+	      SQLWCHAR *pwd, SQLSMALLINT pwdlen),
+	     (hdbc, dsn, dsnlen, uid, uidlen, pwd, pwdlen))
 
 /*
  * SQLDriverConnect on a platform without dialogs: every completion value
  * behaves as SQL_DRIVER_NOPROMPT (missing information is an error from
  * the target, never a prompt).
  */
-static SQLRETURN cs_driver_connect(struct cs_dbc *d, int wide, const void *in, SQLSMALLINT inlen,
+static SQLRETURN cs_driver_connect(SQLHDBC hdbc, SQLHWND hwnd, const void *in, SQLSMALLINT inlen,
 				   void *out, SQLSMALLINT outmax, SQLSMALLINT *outlen,
-				   SQLUSMALLINT completion)
+				   SQLUSMALLINT completion, int wide)
 {
+	struct cs_dbc *d = cs_connect_dbc(hdbc);
 	struct cs_xstr x;
 	char *outconn = NULL;
 	SQLLEN n = 0;
 	SQLRETURN rc, orc;
 
+	if (!d)
+		return SQL_INVALID_HANDLE;
 	switch (completion) {
 	case SQL_DRIVER_NOPROMPT:
 	case SQL_DRIVER_COMPLETE:
@@ -131,41 +130,22 @@ static SQLRETURN cs_driver_connect(struct cs_dbc *d, int wide, const void *in, S
 		cs_diag_add(&d->h, CS_S01004, "String data, right truncated");
 		rc = SQL_SUCCESS_WITH_INFO;
 	}
-	explicit_bzero(outconn, strlen(outconn));
-	free(outconn);
+	cs_wipe_free(&outconn);
 	return rc;
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC hdbc, SQLHWND hwnd, SQLCHAR *in, SQLSMALLINT inlen,
-					     SQLCHAR *out, SQLSMALLINT outmax, SQLSMALLINT *outlen,
-					     SQLUSMALLINT completion)
-{
-	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	return cs_driver_connect((struct cs_dbc *)o, 0, in, inlen, out, outmax, outlen, completion);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC hdbc, SQLHWND hwnd, SQLWCHAR *in, SQLSMALLINT inlen,
-					      SQLWCHAR *out, SQLSMALLINT outmax, SQLSMALLINT *outlen,
-					      SQLUSMALLINT completion)
-{
-	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	return cs_driver_connect((struct cs_dbc *)o, 1, in, inlen, out, outmax, outlen, completion);
-}
+CS_EXPORT_AW(SQLDriverConnect, cs_driver_connect,
+	     (SQLHDBC hdbc, SQLHWND hwnd, SQLCHAR *in, SQLSMALLINT inlen, SQLCHAR *out, SQLSMALLINT outmax,
+	      SQLSMALLINT *outlen, SQLUSMALLINT completion),
+	     (SQLHDBC hdbc, SQLHWND hwnd, SQLWCHAR *in, SQLSMALLINT inlen, SQLWCHAR *out,
+	      SQLSMALLINT outmax, SQLSMALLINT *outlen, SQLUSMALLINT completion),
+	     (hdbc, hwnd, in, inlen, out, outmax, outlen, completion))
 
 CS_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC hdbc)
 {
-	struct cs_handle *o = cs_get(hdbc, CS_KIND_DBC);
+	struct cs_dbc *d = cs_connect_dbc(hdbc);
 
-	if (!o)
+	if (!d)
 		return SQL_INVALID_HANDLE;
-	cs_diag_reset(o);
-	return cs_disconnect((struct cs_dbc *)o);
+	return cs_disconnect(d);
 }

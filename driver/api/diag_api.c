@@ -57,30 +57,23 @@ static SQLRETURN cs_own_rec(const struct cs_diag_rec *r, int wide, void *state, 
 /* SQLGetDiagRec of the other variant, for cs_xout_get: the state comes
  * in the target's encoding, converted once the text is whole. */
 struct cs_xc_rec {
-	void *fn;
-	int wide;
+	struct cs_xcall x;
 	SQLSMALLINT type;
-	SQLHANDLE target;
 	SQLSMALLINT rec;
 	SQLINTEGER *native;
 	SQLWCHAR wstate[6];
 	char astate[16];
 };
 
-static SQLRETURN cs_xc_rec(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_rec(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	struct cs_xc_rec *c = ctx;
-	SQLSMALLINT n = 0;
-	SQLRETURN rc;
 
-	if (c->wide)
-		rc = ((cs_pfa_SQLGetDiagRec)c->fn)(c->type, c->target, c->rec, (SQLCHAR *)c->astate,
-						   c->native, buf, (SQLSMALLINT)buflen, &n);
-	else
-		rc = ((cs_pfw_SQLGetDiagRec)c->fn)(c->type, c->target, c->rec, c->wstate, c->native, buf,
-						   (SQLSMALLINT)buflen, &n);
-	*tlen = n;
-	return rc;
+	if (c->x.wide)
+		return ((cs_pfa_SQLGetDiagRec)c->x.fn)(c->type, c->x.target, c->rec, (SQLCHAR *)c->astate,
+						       c->native, buf, (SQLSMALLINT)buflen, tlen);
+	return ((cs_pfw_SQLGetDiagRec)c->x.fn)(c->type, c->x.target, c->rec, c->wstate, c->native, buf,
+					       (SQLSMALLINT)buflen, tlen);
 }
 
 /* The target's record rec, converted when it lacks the variant asked. */
@@ -88,7 +81,7 @@ static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLIN
 			       void *state, SQLINTEGER *native, void *msg, SQLSMALLINT buflen,
 			       SQLSMALLINT *msglen)
 {
-	struct cs_xc_rec c = {.wide = wide, .type = type, .target = o->target, .rec = rec,
+	struct cs_xc_rec c = {.x = {.wide = wide, .target = o->target}, .type = type, .rec = rec,
 			      .native = native};
 	const struct cs_xreq r = {.app_wide = wide, .max = CS_XOUT_MAX_S, .buf = msg, .buflen = buflen,
 				  .slen = msglen};
@@ -97,14 +90,15 @@ static SQLRETURN cs_target_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLIN
 
 	if (!o->target || !o->drv || o->diag.drained || o->diag.hide_target)
 		return SQL_NO_DATA;
-	c.fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
-	if (!c.fn)
+	c.x.fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagRec, wide, &other);
+	if (!c.x.fn)
 		return SQL_NO_DATA;
 	if (!other) {
 		if (wide)
-			return ((cs_pfw_SQLGetDiagRec)c.fn)(type, o->target, rec, state, native, msg, buflen,
-							    msglen);
-		return ((cs_pfa_SQLGetDiagRec)c.fn)(type, o->target, rec, state, native, msg, buflen, msglen);
+			return ((cs_pfw_SQLGetDiagRec)c.x.fn)(type, o->target, rec, state, native, msg, buflen,
+							      msglen);
+		return ((cs_pfa_SQLGetDiagRec)c.x.fn)(type, o->target, rec, state, native, msg, buflen,
+						      msglen);
 	}
 	/* Diagnostic functions post no diagnostics: truncation only shows
 	 * in the return code. */
@@ -130,29 +124,24 @@ static SQLRETURN cs_diag_rec(struct cs_handle *o, SQLSMALLINT type, SQLSMALLINT 
 			     native, msg, buflen, msglen);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetDiagRec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLCHAR *state,
-					  SQLINTEGER *native, SQLCHAR *msg, SQLSMALLINT buflen,
-					  SQLSMALLINT *msglen)
+static SQLRETURN cs_get_diag_rec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, void *state,
+				 SQLINTEGER *native, void *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen,
+				 int wide)
 {
 	struct cs_handle *o = cs_diag_handle(type, h);
 
 	if (!o)
 		return SQL_INVALID_HANDLE;
 	cs_diag_drain(o, type);
-	return cs_diag_rec(o, type, rec, 0, state, native, msg, buflen, msglen);
+	return cs_diag_rec(o, type, rec, wide, state, native, msg, buflen, msglen);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLWCHAR *state,
-					   SQLINTEGER *native, SQLWCHAR *msg, SQLSMALLINT buflen,
-					   SQLSMALLINT *msglen)
-{
-	struct cs_handle *o = cs_diag_handle(type, h);
-
-	if (!o)
-		return SQL_INVALID_HANDLE;
-	cs_diag_drain(o, type);
-	return cs_diag_rec(o, type, rec, 1, state, native, msg, buflen, msglen);
-}
+CS_EXPORT_AW(SQLGetDiagRec, cs_get_diag_rec,
+	     (SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLCHAR *state, SQLINTEGER *native,
+	      SQLCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen),
+	     (SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLWCHAR *state, SQLINTEGER *native,
+	      SQLWCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen),
+	     (type, h, rec, state, native, msg, buflen, msglen))
 
 /* A field of one of credshim's own records. */
 static SQLRETURN cs_own_field(const struct cs_diag_rec *r, const char *server, SQLSMALLINT field, int wide,
@@ -208,22 +197,18 @@ integer:
 }
 
 struct cs_xc_field {
-	void *fn;
+	struct cs_xcall x;
 	SQLSMALLINT type;
-	SQLHANDLE target;
 	SQLSMALLINT rec;
 	SQLSMALLINT field;
 };
 
-static SQLRETURN cs_xc_field(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_field(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_field *c = ctx;
-	SQLSMALLINT n = 0;
-	SQLRETURN rc = ((cs_pf_SQLGetDiagField)c->fn)(c->type, c->target, c->rec, c->field, buf,
-						      (SQLSMALLINT)buflen, &n);
 
-	*tlen = n;
-	return rc;
+	return ((cs_pf_SQLGetDiagField)c->x.fn)(c->type, c->x.target, c->rec, c->field, buf,
+						(SQLSMALLINT)buflen, tlen);
 }
 
 /* A field of the target's records or header, converted if need be. */
@@ -231,18 +216,19 @@ static SQLRETURN cs_target_field(struct cs_handle *o, SQLSMALLINT type, SQLSMALL
 				 SQLSMALLINT field, int wide, SQLPOINTER info, SQLSMALLINT buflen,
 				 SQLSMALLINT *len)
 {
-	struct cs_xc_field c = {.type = type, .target = o->target, .rec = rec, .field = field};
+	struct cs_xc_field c = {.x = {.wide = wide, .target = o->target}, .type = type, .rec = rec,
+				.field = field};
 	const struct cs_xreq r = {.app_wide = wide, .in_bytes = 1, .max = CS_XOUT_MAX_S, .buf = info,
 				  .buflen = buflen, .slen = len};
 	int other;
 
 	if (!o->target || !o->drv || (o->diag.hide_target && rec > 0))
 		return SQL_NO_DATA;
-	c.fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
-	if (!c.fn)
+	c.x.fn = cs_fn_pick(o->drv, CS_FN_SQLGetDiagField, wide, &other);
+	if (!c.x.fn)
 		return SQL_NO_DATA;
 	if (!other || !cs_diagfield_is_string(field))
-		return ((cs_pf_SQLGetDiagField)c.fn)(type, o->target, rec, field, info, buflen, len);
+		return ((cs_pf_SQLGetDiagField)c.x.fn)(type, o->target, rec, field, info, buflen, len);
 	return cs_xout_get(NULL, &r, cs_xc_field, &c);
 }
 
@@ -323,17 +309,10 @@ static SQLRETURN cs_diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, S
 	return cs_target_field(o, type, (SQLSMALLINT)(rec - (SQLSMALLINT)own), field, wide, info, buflen, len);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetDiagField(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field,
-					    SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len)
-{
-	return cs_diag_field(type, h, rec, field, info, buflen, len, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLGetDiagFieldW(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field,
-					     SQLPOINTER info, SQLSMALLINT buflen, SQLSMALLINT *len)
-{
-	return cs_diag_field(type, h, rec, field, info, buflen, len, 1);
-}
+CS_EXPORT_AW_SAME(SQLGetDiagField, cs_diag_field,
+		  (SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER info,
+		   SQLSMALLINT buflen, SQLSMALLINT *len),
+		  (type, h, rec, field, info, buflen, len))
 
 /*
  * ODBC 2 SQLError: returns the next record not yet returned (own, then
@@ -370,14 +349,9 @@ static SQLRETURN cs_error(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, void *stat
 	return rc;
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLError(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, SQLCHAR *state,
-				     SQLINTEGER *native, SQLCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen)
-{
-	return cs_error(henv, hdbc, hstmt, state, native, msg, buflen, msglen, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLErrorW(SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, SQLWCHAR *state,
-				      SQLINTEGER *native, SQLWCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen)
-{
-	return cs_error(henv, hdbc, hstmt, state, native, msg, buflen, msglen, 1);
-}
+CS_EXPORT_AW(SQLError, cs_error,
+	     (SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, SQLCHAR *state, SQLINTEGER *native, SQLCHAR *msg,
+	      SQLSMALLINT buflen, SQLSMALLINT *msglen),
+	     (SQLHENV henv, SQLHDBC hdbc, SQLHSTMT hstmt, SQLWCHAR *state, SQLINTEGER *native,
+	      SQLWCHAR *msg, SQLSMALLINT buflen, SQLSMALLINT *msglen),
+	     (henv, hdbc, hstmt, state, native, msg, buflen, msglen))

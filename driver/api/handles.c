@@ -151,19 +151,13 @@ CS_EXPORT SQLRETURN SQL_API SQLAllocStmt(SQLHDBC dbc, SQLHSTMT *out)
 static SQLRETURN cs_free_stmt(struct cs_stmt *s)
 {
 	struct cs_dbc *d = s->dbc;
-	struct cs_stmt **pp;
 	SQLRETURN rc;
 
 	rc = cs_target_free(s->h.drv, SQL_HANDLE_STMT, s->h.target);
 	if (rc == SQL_ERROR)
 		return rc;
 	cs_mutex_lock(&d->lock);
-	for (pp = &d->stmts; *pp; pp = &(*pp)->next) {
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	}
+	CS_LIST_UNLINK(&d->stmts, s, next);
 	cs_mutex_unlock(&d->lock);
 	cs_stmt_destroy(s);
 	return SQL_SUCCESS;
@@ -185,7 +179,6 @@ static void cs_forget_desc(struct cs_dbc *d, struct cs_desc *ds)
 static SQLRETURN cs_free_desc(struct cs_desc *ds)
 {
 	struct cs_dbc *d = ds->dbc;
-	struct cs_desc **pp;
 	SQLRETURN rc;
 
 	if (ds->stmt)
@@ -194,12 +187,7 @@ static SQLRETURN cs_free_desc(struct cs_desc *ds)
 	if (rc == SQL_ERROR)
 		return rc;
 	cs_mutex_lock(&d->lock);
-	for (pp = &d->descs; *pp; pp = &(*pp)->next) {
-		if (*pp == ds) {
-			*pp = ds->next;
-			break;
-		}
-	}
+	CS_LIST_UNLINK(&d->descs, ds, next);
 	cs_forget_desc(d, ds);
 	cs_mutex_unlock(&d->lock);
 	cs_desc_destroy(ds);
@@ -213,17 +201,11 @@ static SQLRETURN cs_free_desc(struct cs_desc *ds)
 static SQLRETURN cs_free_dbc(struct cs_dbc *d)
 {
 	struct cs_env *e = d->env;
-	struct cs_dbc **pp;
 
 	cs_connect_end(d);
 	cs_dbc_forget_attrs(d);
 	cs_mutex_lock(&e->lock);
-	for (pp = &e->dbcs; *pp; pp = &(*pp)->next_in_env) {
-		if (*pp == d) {
-			*pp = d->next_in_env;
-			break;
-		}
-	}
+	CS_LIST_UNLINK(&e->dbcs, d, next_in_env);
 	cs_mutex_unlock(&e->lock);
 	cs_mutex_destroy(&d->lock);
 	cs_handle_release(&d->h);

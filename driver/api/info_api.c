@@ -38,14 +38,6 @@ static SQLRETURN cs_get_info(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, 
 	return cs_x_SQLGetInfo(&d->h, wide, d->h.target, type, value, buflen, len);
 }
 
-CS_EXPORT SQLRETURN SQL_API SQLGetInfo(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen,
-				       SQLSMALLINT *len)
-{
-	return cs_get_info(hdbc, type, value, buflen, len, 0);
-}
-
-CS_EXPORT SQLRETURN SQL_API SQLGetInfoW(SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen,
-					SQLSMALLINT *len)
-{
-	return cs_get_info(hdbc, type, value, buflen, len, 1);
-}
+CS_EXPORT_AW_SAME(SQLGetInfo, cs_get_info,
+		  (SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value, SQLSMALLINT buflen, SQLSMALLINT *len),
+		  (hdbc, type, value, buflen, len))

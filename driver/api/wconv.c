@@ -109,8 +109,9 @@ static SQLRETURN cs_xargs_in(struct cs_handle *o, struct cs_xargs *xa, int wide,
  * Output strings go through cs_xout_get (core/xstr.c), which asks the
  * target until credshim holds the whole string and reports every length
  * from what it holds.  Each converter gives it a call of the target's
- * function with the buffer credshim provides and the application's other
- * arguments (a struct cs_xc_<name> and cs_xc_<name>()).
+ * function with the buffer and length pointer credshim provides and the
+ * application's other arguments (a struct cs_xc_<name>, which starts
+ * with a struct cs_xcall, and cs_xc_<name>()).
  */
 
 /* The application's side of an output string: its buffer, and where
@@ -121,19 +122,12 @@ static SQLRETURN cs_xargs_in(struct cs_handle *o, struct cs_xargs *xa, int wide,
 #define CS_XQ_S(w, bytes, b, blen, len) CS_XQ(w, bytes, CS_XOUT_MAX_S, b, blen, len, NULL)
 #define CS_XQ_I(w, bytes, b, blen, len) CS_XQ(w, bytes, CS_XOUT_MAX_I, b, blen, NULL, len)
 
-/* A target call's return, after storing its reported length *n in *tlen
- * (a pointer, so that it is read after the call). */
-static SQLRETURN cs_xc_s(SQLRETURN rc, const SQLSMALLINT *n, SQLLEN *tlen)
-{
-	*tlen = *n;
-	return rc;
-}
+/* The head of a converter's call context (struct cs_xcall): the
+ * target's other variant of name, or NULL with IM001 on o. */
+#define CS_XCALL(o, wide, name, target) {CS_X_FN(o, wide, name), wide, target}
 
-static SQLRETURN cs_xc_i(SQLRETURN rc, const SQLINTEGER *n, SQLLEN *tlen)
-{
-	*tlen = *n;
-	return rc;
-}
+/* Calls the other variant of name through a context's head x. */
+#define CS_XC_CALL(name, x, ...) CS_X_CALL(name, (x)->fn, (x)->wide, (x)->target, __VA_ARGS__)
 
 /* ---- statements: input strings ---- */
 
@@ -181,25 +175,15 @@ SQLRETURN cs_x_SQLSetCursorName(struct cs_handle *o, int wide, SQLHSTMT hstmt, v
 
 /* ---- statements: output strings ---- */
 
-struct cs_xc_cursor {
-	void *fn;
-	int wide;
-	SQLHSTMT hstmt;
-};
-
-static SQLRETURN cs_xc_cursor(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_cursor(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
-	const struct cs_xc_cursor *c = ctx;
-	SQLSMALLINT n = 0;
-
-	return cs_xc_s(CS_X_CALL(SQLGetCursorName, c->fn, c->wide, c->hstmt, buf, (SQLSMALLINT)buflen,
-				 &n), &n, tlen);
+	return CS_XC_CALL(SQLGetCursorName, (const struct cs_xcall *)ctx, buf, (SQLSMALLINT)buflen, tlen);
 }
 
 SQLRETURN cs_x_SQLGetCursorName(struct cs_handle *o, int wide, SQLHSTMT hstmt, void *name,
 				SQLSMALLINT buflen, SQLSMALLINT *len)
 {
-	struct cs_xc_cursor c = {CS_X_FN(o, wide, SQLGetCursorName), wide, hstmt};
+	struct cs_xcall c = CS_XCALL(o, wide, SQLGetCursorName, hstmt);
 
 	if (!c.fn)
 		return SQL_ERROR;
@@ -207,9 +191,7 @@ SQLRETURN cs_x_SQLGetCursorName(struct cs_handle *o, int wide, SQLHSTMT hstmt, v
 }
 
 struct cs_xc_describe {
-	void *fn;
-	int wide;
-	SQLHSTMT hstmt;
+	struct cs_xcall x;
 	SQLUSMALLINT col;
 	SQLSMALLINT *sqltype;
 	SQLULEN *colsize;
@@ -217,57 +199,51 @@ struct cs_xc_describe {
 	SQLSMALLINT *nullable;
 };
 
-static SQLRETURN cs_xc_describe(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_describe(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_describe *c = ctx;
-	SQLSMALLINT n = 0;
 
-	return cs_xc_s(CS_X_CALL(SQLDescribeCol, c->fn, c->wide, c->hstmt, c->col, buf,
-				 (SQLSMALLINT)buflen, &n, c->sqltype, c->colsize, c->digits, c->nullable),
-		       &n, tlen);
+	return CS_XC_CALL(SQLDescribeCol, &c->x, c->col, buf, (SQLSMALLINT)buflen, tlen, c->sqltype,
+			  c->colsize, c->digits, c->nullable);
 }
 
 SQLRETURN cs_x_SQLDescribeCol(struct cs_handle *o, int wide, SQLHSTMT hstmt, SQLUSMALLINT col, void *name,
 			      SQLSMALLINT buflen, SQLSMALLINT *namelen, SQLSMALLINT *sqltype,
 			      SQLULEN *colsize, SQLSMALLINT *digits, SQLSMALLINT *nullable)
 {
-	struct cs_xc_describe c = {CS_X_FN(o, wide, SQLDescribeCol), wide, hstmt, col, sqltype, colsize,
-				   digits, nullable};
+	struct cs_xc_describe c = {CS_XCALL(o, wide, SQLDescribeCol, hstmt), col, sqltype, colsize, digits,
+				   nullable};
 
-	if (!c.fn)
+	if (!c.x.fn)
 		return SQL_ERROR;
 	return cs_xout_get(o, CS_XQ_S(wide, 0, name, buflen, namelen), cs_xc_describe, &c);
 }
 
 struct cs_xc_colattr {
-	void *fn;
-	int wide;
-	SQLHSTMT hstmt;
+	struct cs_xcall x;
 	SQLUSMALLINT col;
 	SQLUSMALLINT field;
 	SQLLEN *numattr;
 };
 
-static SQLRETURN cs_xc_colattr(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_colattr(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_colattr *c = ctx;
-	SQLSMALLINT n = 0;
 
-	return cs_xc_s(CS_X_CALL(SQLColAttribute, c->fn, c->wide, c->hstmt, c->col, c->field, buf,
-				 (SQLSMALLINT)buflen, &n, c->numattr), &n, tlen);
+	return CS_XC_CALL(SQLColAttribute, &c->x, c->col, c->field, buf, (SQLSMALLINT)buflen, tlen,
+			  c->numattr);
 }
 
 SQLRETURN cs_x_SQLColAttribute(struct cs_handle *o, int wide, SQLHSTMT hstmt, SQLUSMALLINT col,
 			       SQLUSMALLINT field, SQLPOINTER charattr, SQLSMALLINT buflen,
 			       SQLSMALLINT *len, SQLLEN *numattr)
 {
-	struct cs_xc_colattr c = {CS_X_FN(o, wide, SQLColAttribute), wide, hstmt, col, field, numattr};
+	struct cs_xc_colattr c = {CS_XCALL(o, wide, SQLColAttribute, hstmt), col, field, numattr};
 
-	if (!c.fn)
+	if (!c.x.fn)
 		return SQL_ERROR;
 	if (!cs_colattr_is_string(field))
-		return CS_X_CALL(SQLColAttribute, c.fn, wide, hstmt, col, field, charattr, buflen, len,
-				 numattr);
+		return CS_XC_CALL(SQLColAttribute, &c.x, col, field, charattr, buflen, len, numattr);
 	return cs_xout_get(o, CS_XQ_S(wide, 1, charattr, buflen, len), cs_xc_colattr, &c);
 }
 
@@ -429,31 +405,27 @@ SQLRETURN cs_x_SQLTablePrivileges(struct cs_handle *o, int wide, SQLHSTMT hstmt,
 /* ---- descriptors ---- */
 
 struct cs_xc_descfield {
-	void *fn;
-	int wide;
-	SQLHDESC hdesc;
+	struct cs_xcall x;
 	SQLSMALLINT rec;
 	SQLSMALLINT field;
 };
 
-static SQLRETURN cs_xc_descfield(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_descfield(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_descfield *c = ctx;
-	SQLINTEGER n = 0;
 
-	return cs_xc_i(CS_X_CALL(SQLGetDescField, c->fn, c->wide, c->hdesc, c->rec, c->field, buf,
-				 (SQLINTEGER)buflen, &n), &n, tlen);
+	return CS_XC_CALL(SQLGetDescField, &c->x, c->rec, c->field, buf, (SQLINTEGER)buflen, tlen);
 }
 
 SQLRETURN cs_x_SQLGetDescField(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLSMALLINT rec,
 			       SQLSMALLINT field, SQLPOINTER value, SQLINTEGER buflen, SQLINTEGER *len)
 {
-	struct cs_xc_descfield c = {CS_X_FN(o, wide, SQLGetDescField), wide, hdesc, rec, field};
+	struct cs_xc_descfield c = {CS_XCALL(o, wide, SQLGetDescField, hdesc), rec, field};
 
-	if (!c.fn)
+	if (!c.x.fn)
 		return SQL_ERROR;
 	if (!cs_descfield_is_string(field))
-		return CS_X_CALL(SQLGetDescField, c.fn, wide, hdesc, rec, field, value, buflen, len);
+		return CS_XC_CALL(SQLGetDescField, &c.x, rec, field, value, buflen, len);
 	return cs_xout_get(o, CS_XQ_I(wide, 1, value, buflen, len), cs_xc_descfield, &c);
 }
 
@@ -476,9 +448,7 @@ SQLRETURN cs_x_SQLSetDescField(struct cs_handle *o, int wide, SQLHDESC hdesc, SQ
 }
 
 struct cs_xc_descrec {
-	void *fn;
-	int wide;
-	SQLHDESC hdesc;
+	struct cs_xcall x;
 	SQLSMALLINT rec;
 	SQLSMALLINT *type;
 	SQLSMALLINT *subtype;
@@ -488,14 +458,12 @@ struct cs_xc_descrec {
 	SQLSMALLINT *nullable;
 };
 
-static SQLRETURN cs_xc_descrec(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_descrec(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_descrec *c = ctx;
-	SQLSMALLINT n = 0;
 
-	return cs_xc_s(CS_X_CALL(SQLGetDescRec, c->fn, c->wide, c->hdesc, c->rec, buf, (SQLSMALLINT)buflen,
-				 &n, c->type, c->subtype, c->length, c->precision, c->scale, c->nullable),
-		       &n, tlen);
+	return CS_XC_CALL(SQLGetDescRec, &c->x, c->rec, buf, (SQLSMALLINT)buflen, tlen, c->type,
+			  c->subtype, c->length, c->precision, c->scale, c->nullable);
 }
 
 SQLRETURN cs_x_SQLGetDescRec(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLSMALLINT rec, void *name,
@@ -503,10 +471,10 @@ SQLRETURN cs_x_SQLGetDescRec(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLS
 			     SQLSMALLINT *subtype, SQLLEN *length, SQLSMALLINT *precision,
 			     SQLSMALLINT *scale, SQLSMALLINT *nullable)
 {
-	struct cs_xc_descrec c = {CS_X_FN(o, wide, SQLGetDescRec), wide, hdesc, rec, type, subtype,
-				  length, precision, scale, nullable};
+	struct cs_xc_descrec c = {CS_XCALL(o, wide, SQLGetDescRec, hdesc), rec, type, subtype, length,
+				  precision, scale, nullable};
 
-	if (!c.fn)
+	if (!c.x.fn)
 		return SQL_ERROR;
 	return cs_xout_get(o, CS_XQ_S(wide, 0, name, buflen, namelen), cs_xc_descrec, &c);
 }
@@ -514,30 +482,26 @@ SQLRETURN cs_x_SQLGetDescRec(struct cs_handle *o, int wide, SQLHDESC hdesc, SQLS
 /* ---- connections ---- */
 
 struct cs_xc_info {
-	void *fn;
-	int wide;
-	SQLHDBC hdbc;
+	struct cs_xcall x;
 	SQLUSMALLINT type;
 };
 
-static SQLRETURN cs_xc_info(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_info(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_info *c = ctx;
-	SQLSMALLINT n = 0;
 
-	return cs_xc_s(CS_X_CALL(SQLGetInfo, c->fn, c->wide, c->hdbc, c->type, buf, (SQLSMALLINT)buflen,
-				 &n), &n, tlen);
+	return CS_XC_CALL(SQLGetInfo, &c->x, c->type, buf, (SQLSMALLINT)buflen, tlen);
 }
 
 SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALLINT type, SQLPOINTER value,
 			  SQLSMALLINT buflen, SQLSMALLINT *len)
 {
-	struct cs_xc_info c = {CS_X_FN(o, wide, SQLGetInfo), wide, hdbc, type};
+	struct cs_xc_info c = {CS_XCALL(o, wide, SQLGetInfo, hdbc), type};
 
-	if (!c.fn)
+	if (!c.x.fn)
 		return SQL_ERROR;
 	if (!cs_info_is_string(type))
-		return CS_X_CALL(SQLGetInfo, c.fn, wide, hdbc, type, value, buflen, len);
+		return CS_XC_CALL(SQLGetInfo, &c.x, type, value, buflen, len);
 	return cs_xout_get(o, CS_XQ_S(wide, 1, value, buflen, len), cs_xc_info, &c);
 }
 
@@ -552,33 +516,29 @@ SQLRETURN cs_x_SQLGetInfo(struct cs_handle *o, int wide, SQLHDBC hdbc, SQLUSMALL
  * for a buffer filled exactly is for.)
  */
 struct cs_xc_native {
-	void *fn;
-	int wide;
-	SQLHDBC hdbc;
+	struct cs_xcall x;
 	struct cs_xstr *in;
 	struct cs_handle *o;
 };
 
-static SQLRETURN cs_xc_native(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen)
+static SQLRETURN cs_xc_native(void *ctx, void *buf, SQLLEN buflen, void *tlen)
 {
 	const struct cs_xc_native *c = ctx;
-	SQLINTEGER n = 0;
 
-	if (cs_xstr_reserve(c->in, (size_t)buflen * (c->wide ? 1 : sizeof(SQLWCHAR)) + sizeof(SQLWCHAR)) != 0)
+	if (cs_xstr_reserve(c->in, (size_t)buflen * (c->x.wide ? 1 : sizeof(SQLWCHAR)) + sizeof(SQLWCHAR)) != 0)
 		return cs_diag_add(c->o, CS_SHY001, "Memory allocation error");
-	return cs_xc_i(CS_X_CALL(SQLNativeSql, c->fn, c->wide, c->hdbc, c->in->p, c->in->n, buf,
-				 (SQLINTEGER)buflen, &n), &n, tlen);
+	return CS_XC_CALL(SQLNativeSql, &c->x, c->in->p, c->in->n, buf, (SQLINTEGER)buflen, tlen);
 }
 
 SQLRETURN cs_x_SQLNativeSql(struct cs_handle *o, int wide, SQLHDBC hdbc, void *in, SQLINTEGER inlen,
 			    void *out, SQLINTEGER buflen, SQLINTEGER *outlen)
 {
 	struct cs_xstr xs;
-	struct cs_xc_native c = {CS_X_FN(o, wide, SQLNativeSql), wide, hdbc, &xs, o};
+	struct cs_xc_native c = {CS_XCALL(o, wide, SQLNativeSql, hdbc), &xs, o};
 	struct cs_xreq r = *CS_XQ_I(wide, 0, out, buflen, outlen);
 	SQLRETURN rc;
 
-	if (!c.fn)
+	if (!c.x.fn)
 		return SQL_ERROR;
 	if ((rc = cs_xin(o, &xs, wide, in, inlen, 0)) != SQL_SUCCESS)
 		return rc;

@@ -188,6 +188,19 @@ static inline struct cs_handle *cs_get(void *h, enum cs_kind kind)
 	return o;
 }
 
+/* Unlinks item from the singly linked list at *head, whose elements are
+ * linked through their member next (nothing when item is not on it). */
+#define CS_LIST_UNLINK(head, item, next)                                        \
+	do {                                                                    \
+		__typeof__(item) *cs_pp_;                                       \
+		for (cs_pp_ = (head); *cs_pp_; cs_pp_ = &(*cs_pp_)->next) {     \
+			if (*cs_pp_ == (item)) {                                \
+				*cs_pp_ = (item)->next;                         \
+				break;                                          \
+			}                                                       \
+		}                                                               \
+	} while (0)
+
 /* At a layer boundary: h is a live handle of that kind (debug builds). */
 #define CS_ASSERT_KIND(h, kind) CS_ASSERT((h) && (h)->tag == CS_TAG(kind))
 

@@ -110,18 +110,12 @@ struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct 
  * last one (outside the lock: a target call). */
 void cs_env_tenv_put(struct cs_env *e, struct cs_tenv *t)
 {
-	struct cs_tenv **pp;
 	int last = 0;
 
 	CS_ASSERT_KIND(&e->h, CS_KIND_ENV);
 	cs_mutex_lock(&e->lock);
 	if (--t->conns == 0) {
-		for (pp = &e->tenvs; *pp; pp = &(*pp)->next) {
-			if (*pp == t) {
-				*pp = t->next;
-				break;
-			}
-		}
+		CS_LIST_UNLINK(&e->tenvs, t, next);
 		last = 1;
 	}
 	cs_mutex_unlock(&e->lock);

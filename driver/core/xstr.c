@@ -231,14 +231,20 @@ static int cs_xout_ask(struct cs_xout *x, cs_xout_call call, void *ctx, SQLRETUR
 	/* a string within one character of the end has filled the buffer:
 	 * a target may stop short of a character that did not fit */
 	size_t slack = x->app_wide ? 4 : 2;
+	/* the target's length argument: SQLSMALLINT or SQLINTEGER */
+	union {
+		SQLSMALLINT s;
+		SQLINTEGER i;
+	} n;
 	SQLLEN tlen;
 	int tries;
 
 	for (tries = 0;; tries++) {
-		tlen = 0;
-		*rc = call(ctx, x->buf, x->buflen, &tlen);
+		memset(&n, 0, sizeof(n));
+		*rc = call(ctx, x->buf, x->buflen, &n);
 		if (!SQL_SUCCEEDED(*rc))
 			return 0;
+		tlen = x->max == CS_XOUT_MAX_S ? n.s : n.i;
 		cap = cs_xout_cap(x);
 		held = cs_xout_held(x);
 		want = 0;

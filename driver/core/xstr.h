@@ -67,10 +67,22 @@ CS_HIDDEN SQLRETURN cs_out_str(const char *s, int wide, void *buf, SQLLEN buflen
 
 /*
  * One call of the target with credshim's buffer: call the target's
- * function with buf and buflen (in the unit of its length argument), store
- * the length it reports in *tlen.
+ * function with buf and buflen (in the unit of its length argument), and
+ * tlen as its length pointer: an SQLSMALLINT * when the request's max is
+ * CS_XOUT_MAX_S, else an SQLINTEGER *.
  */
-typedef SQLRETURN (*cs_xout_call)(void *ctx, void *buf, SQLLEN buflen, SQLLEN *tlen);
+typedef SQLRETURN (*cs_xout_call)(void *ctx, void *buf, SQLLEN buflen, void *tlen);
+
+/*
+ * The head of a call's context: the target's function of the other
+ * variant, which variant the application called, and the target handle.
+ * A converter's context starts with it and adds its other arguments.
+ */
+struct cs_xcall {
+	void *fn;
+	int wide;          /* the application called W: fn is the ANSI one */
+	SQLHANDLE target;
+};
 
 /* The application's side of a converted output string. */
 struct cs_xreq {

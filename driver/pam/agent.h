@@ -30,6 +30,13 @@ int cs_agent_default_socket(char *out, size_t outlen);
  */
 int cs_agent_dir_check(const char *sock, int create, struct cs_pam_err *err);
 
+struct sockaddr_un;
+/* The address of the Unix socket path: 0, or -1 with errno ENAMETOOLONG
+ * when path does not fit. */
+int cs_agent_sockaddr(const char *path, struct sockaddr_un *sa);
+/* A connected socket to path, or -1 with errno. */
+int cs_agent_dial(const char *path);
+
 /* Sends one frame, within deadline (monotonic ms, 0 = none).  0 or -1
  * (errno set; ETIMEDOUT). */
 int cs_agent_send(int fd, const unsigned char *b, size_t n, long long deadline);

@@ -175,19 +175,25 @@ int cs_agent_recv(int fd, unsigned char *buf, long long deadline, struct cs_amsg
 	return 0;
 }
 
-/* A connected socket to path, or -1 with errno. */
-static int cs_agent_dial(const char *path)
+int cs_agent_sockaddr(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sa->sun_path, path, strlen(path) + 1);
+	return 0;
+}
+
+int cs_agent_dial(const char *path)
 {
 	struct sockaddr_un sa;
 	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
+	if (cs_agent_sockaddr(path, &sa) != 0)
 		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;

@@ -35,11 +35,12 @@ int cs_connstr_key_eq(const char *a, const char *b)
 	return cs_ascii_eqn(a, b, strlen(b));
 }
 
-static void cs_wipe_free(char *s)
+void cs_wipe_free(char **s)
 {
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		free(s);
+	if (*s) {
+		explicit_bzero(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
 	}
 }
 
@@ -82,7 +83,7 @@ static void cs_attrs_truncate(struct cs_attrs *a, size_t from)
 
 	for (i = from; i < a->n; i++) {
 		free(a->v[i].key);
-		cs_wipe_free(a->v[i].value);
+		cs_wipe_free(&a->v[i].value);
 	}
 	a->n = from;
 }
@@ -492,7 +493,7 @@ int cs_attrs_set(struct cs_attrs *a, const char *key, const char *value)
 		errno = ENOMEM;
 		return -1;
 	}
-	cs_wipe_free(a->v[i].value);
+	cs_wipe_free(&a->v[i].value);
 	a->v[i].value = v;
 	return 0;
 }
@@ -507,7 +508,7 @@ void cs_attrs_remove(struct cs_attrs *a, const char *key)
 	if (i == a->n)
 		return;
 	free(a->v[i].key);
-	cs_wipe_free(a->v[i].value);
+	cs_wipe_free(&a->v[i].value);
 	memmove(&a->v[i], &a->v[i + 1], (a->n - i - 1) * sizeof(a->v[0]));
 	a->n--;
 }

@@ -29,6 +29,10 @@ struct cs_attrs {
 #define CS_CONNSTR_MAX  65536
 #define CS_KEY_MAX      256
 
+/* Wipes (it may hold a secret) and frees the string *s; *s becomes NULL.
+ * Nothing when *s is NULL.  The one way credshim drops such a string. */
+void cs_wipe_free(char **s);
+
 void cs_attrs_init(struct cs_attrs *a);
 /* Wipes every value, frees everything; the set is empty and reusable. */
 void cs_attrs_free(struct cs_attrs *a);

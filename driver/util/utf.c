@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CS_REPLACEMENT 0xFFFDu
 
@@ -143,97 +144,117 @@ static size_t cs_u16_encode(uint32_t cp, cs_u16 *u)
 	return 2;
 }
 
+/*
+ * Where a conversion writes: cap code units of size bytes at out (the NUL
+ * included; none when out is NULL).  Only whole code points are written,
+ * and once one does not fit nothing after it is (full), so what is
+ * written is a prefix of the result; need counts what all of it needs.
+ */
+struct cs_usink {
+	unsigned char *out;
+	size_t size;
+	size_t cap;
+	size_t w;
+	size_t need;
+	int full;
+};
+
+static inline void cs_usink_init(struct cs_usink *k, void *out, size_t size, size_t cap)
+{
+	k->out = out;
+	k->size = size;
+	k->cap = out ? cap : 0;
+	k->w = 0;
+	k->need = 0;
+	k->full = 0;
+}
+
+/* Appends one code point's n units. */
+static inline void cs_usink_put(struct cs_usink *k, const void *units, size_t n)
+{
+	if (!k->full && k->cap > 0 && n <= k->cap - 1 - k->w) {
+		memcpy(k->out + k->w * k->size, units, n * k->size);
+		k->w += n;
+	} else {
+		k->full = 1;
+	}
+	k->need += n;
+}
+
+/* NUL-terminates what was written; the units the whole result needs. */
+static inline size_t cs_usink_end(struct cs_usink *k)
+{
+	if (k->cap > 0)
+		memset(k->out + k->w * k->size, 0, k->size);
+	return k->need;
+}
+
 size_t cs_utf8_to_u16(const char *in, size_t n, cs_u16 *out, size_t outcap)
 {
 	const unsigned char *p = (const unsigned char *)in;
-	size_t i = 0, need = 0, w = 0, k, units;
-	int full = 0;	/* a code point did not fit: write nothing more */
+	struct cs_usink k;
+	size_t i = 0;
 	cs_u16 u[2];
 	uint32_t cp;
 
 	if (!in)
 		n = 0;
-	if (!out)
-		outcap = 0;
+	cs_usink_init(&k, out, sizeof(*out), outcap);
 	while (i < n) {
 		i += cs_utf8_decode(p + i, n - i, &cp);
-		units = cs_u16_encode(cp, u);
-		if (!full && outcap > 0 && units <= outcap - 1 - w) {
-			for (k = 0; k < units; k++)
-				out[w++] = u[k];
-		} else {
-			full = 1;
-		}
-		need += units;
+		cs_usink_put(&k, u, cs_u16_encode(cp, u));
 	}
-	if (outcap > 0)
-		out[w] = 0;
-	return need;
+	return cs_usink_end(&k);
 }
 
 size_t cs_u16_to_utf8(const cs_u16 *in, size_t n, char *out, size_t outcap)
 {
-	size_t i = 0, need = 0, w = 0, k, bytes;
-	int full = 0;	/* a code point did not fit: write nothing more */
+	struct cs_usink k;
+	size_t i = 0;
 	unsigned char b[4];
 	uint32_t cp;
 
 	if (!in)
 		n = 0;
-	if (!out)
-		outcap = 0;
+	cs_usink_init(&k, out, 1, outcap);
 	while (i < n) {
 		i += cs_u16_decode(in + i, n - i, &cp);
-		bytes = cs_utf8_encode(cp, b);
-		if (!full && outcap > 0 && bytes <= outcap - 1 - w) {
-			for (k = 0; k < bytes; k++)
-				out[w++] = (char)b[k];
-		} else {
-			full = 1;
-		}
-		need += bytes;
+		cs_usink_put(&k, b, cs_utf8_encode(cp, b));
 	}
-	if (outcap > 0)
-		out[w] = '\0';
-	return need;
+	return cs_usink_end(&k);
+}
+
+/* A buffer for a result of need units of size bytes and its NUL, *outlen
+ * (may be NULL) set to need; NULL with errno ENOMEM. */
+static void *cs_unit_alloc(size_t need, size_t size, size_t *outlen)
+{
+	void *out = need < SIZE_MAX / size - 1 ? malloc((need + 1) * size) : NULL;
+
+	if (!out) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (outlen)
+		*outlen = need;
+	return out;
 }
 
 cs_u16 *cs_utf8_to_u16_dup(const char *in, size_t n, size_t *outlen)
 {
 	size_t need = cs_utf8_to_u16(in, n, NULL, 0);
-	cs_u16 *out;
+	cs_u16 *out = cs_unit_alloc(need, sizeof(*out), outlen);
 
-	if (need >= SIZE_MAX / sizeof(*out))
-		goto out_nomem;
-	out = malloc((need + 1) * sizeof(*out));
-	if (!out)
-		goto out_nomem;
-	cs_utf8_to_u16(in, n, out, need + 1);
-	if (outlen)
-		*outlen = need;
+	if (out)
+		cs_utf8_to_u16(in, n, out, need + 1);
 	return out;
-
-out_nomem:
-	errno = ENOMEM;
-	return NULL;
 }
 
 char *cs_u16_to_utf8_dup(const cs_u16 *in, size_t n, size_t *outlen)
 {
 	size_t need = cs_u16_to_utf8(in, n, NULL, 0);
-	char *out;
+	char *out = cs_unit_alloc(need, 1, outlen);
 
-	if (need == SIZE_MAX)
-		goto out_nomem;
-	out = malloc(need + 1);
-	if (!out)
-		goto out_nomem;
-	cs_u16_to_utf8(in, n, out, need + 1);
-	if (outlen)
-		*outlen = need;
+	if (out)
+		cs_u16_to_utf8(in, n, out, need + 1);
 	return out;
-
-out_nomem:
-	errno = ENOMEM;
-	return NULL;
 }
