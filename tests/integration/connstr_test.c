@@ -29,32 +29,16 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "tcheck.h"
+
 #define FK_INFO_CONNSTR  20000
 #define FK_INFO_LASTBIND 20002
 
 /* Units in the padded buffers: more than any text put in them. */
 #define PAD 4096
 
-static int g_passed, g_failed;
 static const char *g_fake;
 static SQLHENV g_env;
-
-static int check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		g_passed++;
-	else
-		g_failed++;
-	return ok;
-}
 
 /* The first diagnostic of a handle, for FAIL lines. */
 static const char *diag(SQLSMALLINT ht, SQLHANDLE h)
@@ -169,7 +153,7 @@ static SQLHDBC open_dbc(int wide, int padded, const char *conn, char *out, size_
 	SQLAllocHandle(SQL_HANDLE_DBC, g_env, &dbc);
 	rc = drvconnect(dbc, wide, padded, conn, out, outcap);
 	if (!SQL_SUCCEEDED(rc)) {
-		check(0, "connect %s (%s, %s): %s", conn, wide ? "W" : "A", padded ? "padded" : "SQL_NTS",
+		result(0, "connect %s (%s, %s): %s", conn, wide ? "W" : "A", padded ? "padded" : "SQL_NTS",
 		      diag(SQL_HANDLE_DBC, dbc));
 		SQLFreeHandle(SQL_HANDLE_DBC, dbc);
 		return NULL;
@@ -346,8 +330,8 @@ static void lengths_target(const char *label, const char *conn, const char *dire
 		close_dbc(od);
 		return;
 	}
-	check(1, "%s %s: SQLDriverConnect with a padded buffer as its length connects", label, wide ? "W" : "A");
-	check(strcmp(out_nts, out_pad) == 0, "%s %s: the same output string either way", label, wide ? "W" : "A");
+	result(1, "%s %s: SQLDriverConnect with a padded buffer as its length connects", label, wide ? "W" : "A");
+	result(strcmp(out_nts, out_pad) == 0, "%s %s: the same output string either way", label, wide ? "W" : "A");
 	close_dbc(d2);
 
 	if (dsn) {
@@ -360,7 +344,7 @@ static void lengths_target(const char *label, const char *conn, const char *dire
 					pwd ? pp.w : NULL, pwd ? (SQLSMALLINT)lp : 0)
 			  : SQLConnect(d2, pd.a, (SQLSMALLINT)ld, uid ? pu.a : NULL, uid ? (SQLSMALLINT)lu : 0,
 				       pwd ? pp.a : NULL, pwd ? (SQLSMALLINT)lp : 0);
-		check(SQL_SUCCEEDED(rc), "%s %s: SQLConnect with padded DSN, UID and PWD lengths: %s", label,
+		result(SQL_SUCCEEDED(rc), "%s %s: SQLConnect with padded DSN, UID and PWD lengths: %s", label,
 		      wide ? "W" : "A", SQL_SUCCEEDED(rc) ? "connected" : diag(SQL_HANDLE_DBC, d2));
 		close_dbc(d2);
 	}
@@ -368,7 +352,7 @@ static void lengths_target(const char *label, const char *conn, const char *dire
 	for (c = 0; c < C__N; c++) {
 		run_call(od ? od : dbc, (enum call)c, wide, od != NULL, sql, &a);
 		run_call(dbc, (enum call)c, wide, 1, sql, &b);
-		if (!check(a.rc == b.rc && strcmp(a.text, b.text) == 0, "%s %s: %s padded = %s (rc %d, \"%s\")",
+		if (!result(a.rc == b.rc && strcmp(a.text, b.text) == 0, "%s %s: %s padded = %s (rc %d, \"%s\")",
 			   label, wide ? "W" : "A", g_call_names[c], od ? "padded directly" : "SQL_NTS", (int)a.rc,
 			   a.text))
 			printf("    through credshim: rc %d, \"%s\"\n", (int)b.rc, b.text);
@@ -408,7 +392,7 @@ static void expect_target_string(const char *what, const char *conn, const char 
 	if (!dbc)
 		return;
 	info_str(dbc, FK_INFO_CONNSTR, got, sizeof(got));
-	if (!check(strcmp(got, want) == 0, "%s", what))
+	if (!result(strcmp(got, want) == 0, "%s", what))
 		printf("    target got:  %s\n    expected:    %s\n", got, want);
 	close_dbc(dbc);
 }
@@ -427,15 +411,15 @@ static void test_duplicates(void)
 			     want);
 
 	/* A real target applies its own rule: psqlODBC takes the last Port. */
-	if (!check(port != NULL, "CS_PG_PORT is set"))
+	if (!result(port != NULL, "CS_PG_PORT is set"))
 		return;
 	snprintf(conn, sizeof(conn), "DSN=cs_pg_w;Port=1;PORT=%s", port);
 	dbc = open_dbc(0, 0, conn, NULL, 0);
-	check(dbc != NULL, "psqlODBC through credshim: Port=1;PORT=<server> connects, as it does directly");
+	result(dbc != NULL, "psqlODBC through credshim: Port=1;PORT=<server> connects, as it does directly");
 	close_dbc(dbc);
 	snprintf(conn, sizeof(conn), "DSN=pg_w;Port=1;PORT=%s", port);
 	dbc = open_dbc(0, 0, conn, NULL, 0);
-	check(dbc != NULL, "psqlODBC directly: Port=1;PORT=<server> connects (the oracle of the check above)");
+	result(dbc != NULL, "psqlODBC directly: Port=1;PORT=<server> connects (the oracle of the check above)");
 	close_dbc(dbc);
 }
 
@@ -475,9 +459,9 @@ static void test_bindparam(void)
 	bindparam_lastbind(conn, direct, sizeof(direct));
 	snprintf(conn, sizeof(conn), "DRIVER={credshim};TargetDriver=%s", g_fake);
 	bindparam_lastbind(conn, via, sizeof(via));
-	check(strncmp(direct, "ipar=1 io=1 ", 12) == 0,
+	result(strncmp(direct, "ipar=1 io=1 ", 12) == 0,
 	      "directly, the driver manager maps SQLBindParam to SQLBindParameter: %s", direct);
-	check(strcmp(direct, via) == 0, "through credshim, SQLBindParam on a target without it maps the same way: %s",
+	result(strcmp(direct, via) == 0, "through credshim, SQLBindParam on a target without it maps the same way: %s",
 	      via);
 
 	/* A target with its own SQLBindParam still gets it. */
@@ -485,10 +469,10 @@ static void test_bindparam(void)
 	if (!dbc)
 		return;
 	SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st);
-	check(SQL_SUCCEEDED(SQLBindParam(st, 1, SQL_C_LONG, SQL_INTEGER, 10, 0, &v, &ind)),
+	result(SQL_SUCCEEDED(SQLBindParam(st, 1, SQL_C_LONG, SQL_INTEGER, 10, 0, &v, &ind)),
 	      "psqlODBC: SQLBindParam through credshim");
 	fetch_first(st, SQLExecDirect(st, (SQLCHAR *)"SELECT ? + 1", SQL_NTS), &r);
-	check(strcmp(r.text, "8 [1 rows]") == 0, "psqlODBC: SELECT ? + 1 with 7 bound gives \"%s\"", r.text);
+	result(strcmp(r.text, "8 [1 rows]") == 0, "psqlODBC: SELECT ? + 1 with 7 bound gives \"%s\"", r.text);
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	close_dbc(dbc);
 }
@@ -506,11 +490,11 @@ static void test_output(void)
 		dbc = open_dbc(wide, 0, conn, out, sizeof(out));
 		close_dbc(dbc);
 		snprintf(want, sizeof(want), "DRIVER={credshim};TargetDriver=%s;ShimLogLevel=warn;A=1;UID=u;PWD=p", g_fake);
-		if (!check(strcmp(out, want) == 0, "%s: output string = credshim's keys + the target's completed "
+		if (!result(strcmp(out, want) == 0, "%s: output string = credshim's keys + the target's completed "
 			   "string (pass-through keeps the UID and PWD the target returns)", wide ? "W" : "A"))
 			printf("    got:      %s\n    expected: %s\n", out, want);
 		dbc = open_dbc(wide, 0, out, NULL, 0);
-		check(dbc != NULL, "%s: the output string connects again", wide ? "W" : "A");
+		result(dbc != NULL, "%s: the output string connects again", wide ? "W" : "A");
 		close_dbc(dbc);
 	}
 
@@ -519,19 +503,19 @@ static void test_output(void)
 	dbc = open_dbc(0, 0, "DSN=pg_w", out, sizeof(out));
 	close_dbc(dbc);
 	dbc = open_dbc(0, 0, out, NULL, 0);
-	check(dbc != NULL, "psqlODBC directly: its output string connects again: %s", out);
+	result(dbc != NULL, "psqlODBC directly: its output string connects again: %s", out);
 	close_dbc(dbc);
 	dbc = open_dbc(0, 0, "DSN=cs_pg_w", out, sizeof(out));
 	close_dbc(dbc);
-	check(strncmp(out, "DSN=cs_pg_w;", 12) == 0 && strstr(out, "DATABASE=cs_test") &&
+	result(strncmp(out, "DSN=cs_pg_w;", 12) == 0 && strstr(out, "DATABASE=cs_test") &&
 	      !strstr(out, "DRIVER=") && !strstr(out, "DSN=cs_pg_w;DSN"),
 	      "psqlODBC: DSN=cs_pg_w, then psqlODBC's completed string without its own DSN/DRIVER: %s", out);
 	dbc = open_dbc(0, 0, out, NULL, 0);
-	check(dbc != NULL, "psqlODBC: the output string connects again through credshim");
+	result(dbc != NULL, "psqlODBC: the output string connects again through credshim");
 	close_dbc(dbc);
 	dbc = open_dbc(0, 0, "DSN=cs_pg_tdsn", out, sizeof(out));
 	close_dbc(dbc);
-	check(strncmp(out, "DSN=cs_pg_tdsn;", 15) == 0 && !strstr(out, "DSN=pg_w"),
+	result(strncmp(out, "DSN=cs_pg_tdsn;", 15) == 0 && !strstr(out, "DSN=pg_w"),
 	      "TargetDSN: the target's DSN=pg_w is not given back as the application's DSN: %s", out);
 }
 

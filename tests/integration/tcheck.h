@@ -6,7 +6,7 @@
  * once per program, after <sql.h>; every function is safe from several
  * threads (one output lock, g_out_lock, which a client may use too).
  *
- *   result(ok, fmt, ...)   "PASS ..." or "FAIL ...", counted
+ *   result(ok, fmt, ...)   "PASS ..." or "FAIL ...", counted; returns ok
  *   note(fmt, ...)         an indented line under a result
  *   diag_show(type, h)     the handle's records as notes
  *   return g_failed != 0;  after printing "<n> passed, <m> failed"
@@ -24,28 +24,38 @@
 
 static int g_passed;
 static int g_failed;
+/* Set by a client: g_tag names the run in each line ("PASS [tag] ..."),
+ * g_quiet counts passes without a line (a client of thousands of checks
+ * prints only its failures). */
+static const char *g_tag;
+static int g_quiet;
 static pthread_mutex_t g_out_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Called with each diagnostic text diag_get reads (pam_test.c keeps them
  * for its secrets check), under no lock; NULL for none. */
 static void (*g_diag_seen)(const char *msg);
 
-static inline void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static inline void result(int ok, const char *fmt, ...)
+static inline int result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline int result(int ok, const char *fmt, ...)
 {
 	va_list ap;
 
 	pthread_mutex_lock(&g_out_lock);
-	printf("%s ", ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 	if (ok)
 		g_passed++;
 	else
 		g_failed++;
+	if (!ok || !g_quiet) {
+		printf("%s ", ok ? "PASS" : "FAIL");
+		if (g_tag)
+			printf("[%s] ", g_tag);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		putchar('\n');
+		fflush(stdout);
+	}
 	pthread_mutex_unlock(&g_out_lock);
+	return ok;
 }
 
 /* An explanation line under a FAIL. */

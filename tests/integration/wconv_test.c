@@ -45,74 +45,15 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "tcheck.h"
+#include "twide.h"
+
 #define STR_CAP 4096  /* SQLWCHARs kept per observation */
 #define BUF_CAP 16384 /* SQLWCHARs in the output buffer (room for overflow) */
 #define BIG 2048      /* the "large" buffer, in characters */
 #define GUARD 0xA5A5u /* fills the output buffer before each call */
 
-/* The test's own UTF-8 <-> UTF-16 (not credshim's: it checks that one). */
-static size_t u8_to_w(const char *s, size_t n, SQLWCHAR *out, size_t cap)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	size_t k = 0;
 
-	while (p < end) {
-		unsigned long c = *p++;
-		int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-
-		if (more)
-			c &= 0x3Fu >> more;
-		for (; more > 0 && p < end; more--)
-			c = (c << 6) | (*p++ & 0x3Fu);
-		if (c >= 0x10000) {
-			if (k + 2 < cap) {
-				out[k] = (SQLWCHAR)(0xD800 + ((c - 0x10000) >> 10));
-				out[k + 1] = (SQLWCHAR)(0xDC00 + ((c - 0x10000) & 0x3FF));
-			}
-			k += 2;
-		} else {
-			if (k + 1 < cap)
-				out[k] = (SQLWCHAR)c;
-			k++;
-		}
-	}
-	if (cap)
-		out[k < cap ? k : cap - 1] = 0;
-	return k;
-}
-
-/* For messages: lone surrogates print as '?'. */
-static void w_to_u8(const SQLWCHAR *w, size_t n, char *out, size_t cap)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n && k + 5 < cap; i++) {
-		unsigned long c = w[i];
-
-		if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && w[i + 1] >= 0xDC00 && w[i + 1] < 0xE000) {
-			c = 0x10000 + ((c - 0xD800) << 10) + (w[i + 1] - 0xDC00);
-			i++;
-		} else if (c >= 0xD800 && c < 0xE000) {
-			c = '?';
-		}
-		if (c < 0x80) {
-			out[k++] = (char)c;
-		} else if (c < 0x800) {
-			out[k++] = (char)(0xC0 | (c >> 6));
-			out[k++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			out[k++] = (char)(0xE0 | (c >> 12));
-			out[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[k++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			out[k++] = (char)(0xF0 | (c >> 18));
-			out[k++] = (char)(0x80 | ((c >> 12) & 0x3F));
-			out[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[k++] = (char)(0x80 | (c & 0x3F));
-		}
-	}
-	out[k] = '\0';
-}
 
 /* A UTF-16 copy of a UTF-8 literal, for the W calls (static rotation of
  * buffers so a call can take several). */
@@ -122,7 +63,7 @@ static SQLWCHAR *W(const char *s)
 	static unsigned next;
 	SQLWCHAR *w = ring[next++ % 8];
 
-	u8_to_w(s, strlen(s), w, 1024);
+	tw_from_u8(s, strlen(s), w, 1024);
 	return w;
 }
 
@@ -224,7 +165,7 @@ static void ob_states(struct ob *o, SQLSMALLINT type, SQLHANDLE h)
 
 		if (!SQL_SUCCEEDED(SQLGetDiagRecW(type, h, i, state, &native, msg, 1024, &len)))
 			break;
-		w_to_u8(state, 5, s8, sizeof(s8));
+		tw_to_u8(state, 5, s8, sizeof(s8));
 		if (strcmp(s8, last) == 0)
 			continue;
 		snprintf(last, sizeof(last), "%s", s8);
@@ -248,7 +189,7 @@ static void ob_want(struct ob *o, SQLRETURN rc, const char *s)
 	o->want_rc = rc;
 	if (s) {
 		o->want_str = 1;
-		o->nwant = u8_to_w(s, strlen(s), o->want, STR_CAP);
+		o->nwant = tw_from_u8(s, strlen(s), o->want, STR_CAP);
 	}
 }
 
@@ -348,7 +289,7 @@ static void gcall_do(const struct gcall *g, int cap, struct ob *o)
 		o->rc = SQLGetDiagRecW(g->htype, g->h, (SQLSMALLINT)g->a, state, &native, b, chars, &sl);
 		o->len = sl;
 		o->num[0] = native;
-		w_to_u8(state, 5, s8, sizeof(s8));
+		tw_to_u8(state, 5, s8, sizeof(s8));
 		snprintf(o->state, sizeof(o->state), "%.5s", s8);
 		break;
 	}
@@ -520,7 +461,7 @@ static void check_data(struct run *r, SQLHSTMT st, SQLUSMALLINT col, const char 
 	ob_states(o, SQL_HANDLE_STMT, st);
 	if (SQL_SUCCEEDED(o->rc) && ind >= 0) {
 		SQLWCHAR w[STR_CAP];
-		size_t n = u8_to_w(buf, strlen(buf), w, STR_CAP);
+		size_t n = tw_from_u8(buf, strlen(buf), w, STR_CAP);
 
 		ob_set_str(o, w, n < STR_CAP ? n : STR_CAP - 1);
 	}
@@ -558,7 +499,7 @@ static void check_result(struct run *r, SQLHSTMT st, SQLRETURN rc, const char *w
 	o->num[1] = rows;
 	{
 		SQLWCHAR w[STR_CAP];
-		size_t n = u8_to_w(text, strlen(text), w, STR_CAP);
+		size_t n = tw_from_u8(text, strlen(text), w, STR_CAP);
 
 		ob_set_str(o, w, n < STR_CAP ? n : STR_CAP - 1);
 	}
@@ -639,14 +580,14 @@ static void script_nativesql(struct run *r)
 	 */
 	g.in = in;
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		g.big = 4 * (int)u8_to_w(sql[i], strlen(sql[i]), in, 256);
+		g.big = 4 * (int)tw_from_u8(sql[i], strlen(sql[i]), in, 256);
 		check_string(r, &g, 0, NULL, "SQLNativeSqlW(\"%s\")", sql[i]);
 	}
 	/* Outside the BMP: no escape in it, so the driver returns it as is. */
-	g.big = 4 * (int)u8_to_w(clef, strlen(clef), in, 256);
+	g.big = 4 * (int)tw_from_u8(clef, strlen(clef), in, 256);
 	check_string(r, &g, 0, clef, "SQLNativeSqlW(\"%s\")", clef);
 	/* An input length in characters: a surrogate pair counts two. */
-	u8_to_w(cut, strlen(cut), in, 256);
+	tw_from_u8(cut, strlen(cut), in, 256);
 	g.inlen = 16;
 	g.big = 4 * 16;
 	check_string(r, &g, 0, "SELECT '𝄞' AS x", "SQLNativeSqlW(\"SELECT '𝄞' AS x ...\", 16)");
@@ -783,7 +724,7 @@ static void script_statements(struct run *r)
 
 	/* A text length in characters (a surrogate pair counts two): only
 	 * the text before " AND garbage(" may reach the target. */
-	rc = SQLExecDirectW(st, W(q3), (SQLINTEGER)u8_to_w(q3, (size_t)(q3_end - q3), q3w, 256));
+	rc = SQLExecDirectW(st, W(q3), (SQLINTEGER)tw_from_u8(q3, (size_t)(q3_end - q3), q3w, 256));
 	ob_want(ob_rc(r, rc, SQL_HANDLE_STMT, st, "SQLExecDirectW(q3, its length in characters)"),
 		SQL_SUCCESS, NULL);
 	rc = SQLFetch(st);
@@ -955,8 +896,8 @@ static void print_diag(const char *dsn, SQLSMALLINT type, SQLHANDLE h)
 	char s8[16], m8[4096];
 
 	for (i = 1; SQL_SUCCEEDED(SQLGetDiagRecW(type, h, i, state, &native, msg, 1024, &len)); i++) {
-		w_to_u8(state, 5, s8, sizeof(s8));
-		w_to_u8(msg, len < 1024 ? (size_t)len : 1023, m8, sizeof(m8));
+		tw_to_u8(state, 5, s8, sizeof(s8));
+		tw_to_u8(msg, len < 1024 ? (size_t)len : 1023, m8, sizeof(m8));
 		fprintf(stderr, "  %s: %s %s\n", dsn, s8, m8);
 	}
 }
@@ -1000,7 +941,7 @@ static void ob_print(const char *dsn, const struct ob *o)
 	char s[8192] = "";
 
 	if (o->has_str)
-		w_to_u8(o->str, o->nstr, s, sizeof(s));
+		tw_to_u8(o->str, o->nstr, s, sizeof(s));
 	printf("       %-10s rc=%d len=%ld num=%ld,%ld,%ld,%ld states=[%s]%s%s%s%s%s%s\n", dsn, (int)o->rc,
 	       (long)o->len, (long)o->num[0], (long)o->num[1], (long)o->num[2], (long)o->num[3], o->states,
 	       o->state[0] ? " state=" : "", o->state, o->has_str ? " str=\"" : " (no string)",
@@ -1062,17 +1003,17 @@ static unsigned ob_problems(const struct ob *o)
 	return p;
 }
 
-static void p_print(unsigned p)
+/* The names of the P_* bits in p, "; "-separated, in out. */
+static const char *p_str(unsigned p, char *out, size_t cap)
 {
-	size_t i;
-	const char *sep = "";
+	size_t i, n = 0;
 
-	for (i = 0; i < sizeof(p_names) / sizeof(p_names[0]); i++) {
-		if (p & (1u << i)) {
-			printf("%s%s", sep, p_names[i]);
-			sep = "; ";
-		}
+	out[0] = '\0';
+	for (i = 0; i < sizeof(p_names) / sizeof(p_names[0]) && n < cap; i++) {
+		if (p & (1u << i))
+			n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "; " : "", p_names[i]);
 	}
+	return out;
 }
 
 /*
@@ -1101,17 +1042,16 @@ static unsigned ob_diff(const struct ob *d, const struct ob *s, unsigned bad)
 	return p;
 }
 
-struct tally {
-	int passed, failed, notes;
-};
+/* Direct results that break ODBC where credshim's do not: not failures. */
+static int g_notes;
 
-static void compare(const struct run *d, const struct run *s, struct tally *t)
+static void compare(const struct run *d, const struct run *s)
 {
+	char ps_s[256];
 	size_t i;
 
 	if (d->n != s->n) {
-		printf("FAIL %s vs %s: %zu observations vs %zu\n", d->dsn, s->dsn, d->n, s->n);
-		t->failed++;
+		result(0, "%s vs %s: %zu observations vs %zu", d->dsn, s->dsn, d->n, s->n);
 		return;
 	}
 	for (i = 0; i < d->n; i++) {
@@ -1119,46 +1059,39 @@ static void compare(const struct run *d, const struct run *s, struct tally *t)
 		unsigned ps = ob_problems(os), pd, diff;
 
 		if (strcmp(od->what, os->what) != 0) {
-			printf("FAIL %s vs %s: script out of step at \"%s\" / \"%s\"\n", d->dsn, s->dsn,
-			       od->what, os->what);
-			t->failed++;
+			result(0, "%s vs %s: script out of step at \"%s\" / \"%s\"", d->dsn, s->dsn, od->what,
+			       os->what);
 			return;
 		}
 		if (ps) {
-			printf("FAIL %s: %s: ", s->dsn, os->what);
-			p_print(ps);
-			printf("\n");
+			result(0, "%s: %s: %s", s->dsn, os->what, p_str(ps, ps_s, sizeof(ps_s)));
 			ob_print(s->dsn, os);
 			ob_print(d->dsn, od);
-			t->failed++;
 			continue;
 		}
 		pd = ob_problems(od);
 		diff = os->own_only ? 0 : ob_diff(od, os, pd);
 		if (diff) {
-			printf("FAIL %s vs %s: %s: differs in ", s->dsn, d->dsn, os->what);
-			p_print(diff);
-			printf("\n");
+			result(0, "%s vs %s: %s: differs in %s", s->dsn, d->dsn, os->what,
+			       p_str(diff, ps_s, sizeof(ps_s)));
 			ob_print(s->dsn, os);
 			ob_print(d->dsn, od);
-			t->failed++;
 			continue;
 		}
-		t->passed++;
+		result(1, "%s: %s", s->dsn, os->what);
 		if (pd) {
-			printf("NOTE %s: %s: the direct result breaks ODBC (", d->dsn, od->what);
-			p_print(pd);
-			printf("); credshim's does not\n");
+			printf("NOTE %s: %s: the direct result breaks ODBC (%s); credshim's does not\n", d->dsn,
+			       od->what, p_str(pd, ps_s, sizeof(ps_s)));
 			if (g_verbose) {
 				ob_print(s->dsn, os);
 				ob_print(d->dsn, od);
 			}
-			t->notes++;
+			g_notes++;
 		}
 	}
 }
 
-static void run_pair(const char *direct, const char *shim, struct tally *t)
+static void run_pair(const char *direct, const char *shim)
 {
 	struct run d = {direct, NULL, NULL, NULL, 0, 0}, s = {shim, NULL, NULL, NULL, 0, 0};
 
@@ -1166,10 +1099,9 @@ static void run_pair(const char *direct, const char *shim, struct tally *t)
 	if (run_connect(&d) == 0 && run_connect(&s) == 0) {
 		script(&d);
 		script(&s);
-		compare(&d, &s, t);
+		compare(&d, &s);
 	} else {
-		printf("FAIL cannot connect %s and %s\n", direct, shim);
-		t->failed++;
+		result(0, "cannot connect %s and %s", direct, shim);
 	}
 	run_end(&d);
 	run_end(&s);
@@ -1179,8 +1111,6 @@ static void run_pair(const char *direct, const char *shim, struct tally *t)
 
 int main(int argc, char **argv)
 {
-	struct tally t = {0, 0, 0};
-
 	if (!getenv("ODBCINI") || !getenv("ODBCSYSINI")) {
 		fprintf(stderr, "wconv_test: ODBCINI/ODBCSYSINI are not set; run it through tests/run.sh\n");
 		return 2;
@@ -1189,12 +1119,13 @@ int main(int argc, char **argv)
 	/* unixODBC converts with iconv from the locale's codeset. */
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		fprintf(stderr, "wconv_test: no C.UTF-8 locale; the direct results will differ\n");
+	g_quiet = 1;   /* one check per observation: only the failures are printed */
 	if (argc == 3) {
-		run_pair(argv[1], argv[2], &t);
+		run_pair(argv[1], argv[2]);
 	} else {
-		run_pair("sqlite", "cs_sqlite", &t);
-		run_pair("pg_a", "cs_pg_a", &t);
+		run_pair("sqlite", "cs_sqlite");
+		run_pair("pg_a", "cs_pg_a");
 	}
-	printf("%d passed, %d failed (%d notes: direct results that break ODBC)\n", t.passed, t.failed, t.notes);
-	return t.failed ? 1 : 0;
+	printf("%d passed, %d failed (%d notes: direct results that break ODBC)\n", g_passed, g_failed, g_notes);
+	return g_failed ? 1 : 0;
 }

@@ -41,30 +41,17 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "tcheck.h"
+#include "twide.h"
+
 #define ZONE 64            /* guard bytes after each output buffer */
 #define GUARD 0xA5         /* fills a buffer before each call */
 #define MAX_S 32766        /* largest SQLSMALLINT buffer length used (even) */
 #define MAX_I 262144       /* largest SQLINTEGER one, in characters */
 
-static int g_passed, g_failed;
+/* The run a FAIL line names (g_tag): the connection string, and the
+ * call being probed. */
 static char g_run[160];
-
-static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		g_passed++;
-		return;
-	}
-	printf("FAIL [%s] ", g_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	g_failed++;
-}
 
 /* ---- UTF-16 helpers (the test's own, not credshim's) ---- */
 
@@ -80,30 +67,14 @@ static size_t wlen(const SQLWCHAR *s)
 /* UTF-8 to UTF-16 into a malloc'ed, NUL-terminated string. */
 static SQLWCHAR *wdup(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	SQLWCHAR *w = malloc((strlen(s) + 1) * sizeof(SQLWCHAR));
-	size_t k = 0;
+	size_t n = strlen(s);
+	SQLWCHAR *w = malloc((n + 1) * sizeof(SQLWCHAR));
 
 	if (!w) {
 		fprintf(stderr, "wlen_test: out of memory\n");
 		exit(2);
 	}
-	while (*p) {
-		unsigned long c = *p++;
-		int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-
-		if (more)
-			c &= 0x3Fu >> more;
-		for (; more > 0 && *p; more--)
-			c = (c << 6) | (*p++ & 0x3Fu);
-		if (c >= 0x10000) {
-			w[k++] = (SQLWCHAR)(0xD800 + ((c - 0x10000) >> 10));
-			w[k++] = (SQLWCHAR)(0xDC00 + ((c - 0x10000) & 0x3FF));
-		} else {
-			w[k++] = (SQLWCHAR)c;
-		}
-	}
-	w[k] = 0;
+	tw_from_u8(s, n, w, n + 1);
 	return w;
 }
 
@@ -768,6 +739,8 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setlocale(LC_ALL, "");
+	g_tag = g_run;
+	g_quiet = 1;   /* thousands of checks: only the failures are printed */
 	if (argc < 3 || argc % 2 == 0) {
 		fprintf(stderr, "usage: wlen_test pg|sqlite|fake <connection string> ...\n");
 		return 2;

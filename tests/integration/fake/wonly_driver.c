@@ -34,6 +34,8 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "../twide.h"
+
 #define FK_EXPORT __attribute__((visibility("default")))
 
 /* Driver-specific SQLGetInfo types (SQL_INFO_DRIVER_START is 1000). */
@@ -108,30 +110,11 @@ static size_t fk_wlen(const SQLWCHAR *s)
 	return n;
 }
 
-/* A UTF-8 literal (well-formed: the driver's own) as UTF-16. */
+/* A UTF-8 literal (well-formed: the driver's own) as UTF-16: the code
+ * points that fit cap units with the NUL. */
 static void fk_lit(SQLWCHAR *out, size_t cap, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k = 0;
-
-	while (*p) {
-		unsigned long c = *p++;
-		int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-
-		if (more)
-			c &= 0x3Fu >> more;
-		for (; more > 0 && *p; more--)
-			c = (c << 6) | (*p++ & 0x3Fu);
-		if (k + (c >= 0x10000 ? 2 : 1) >= cap)
-			break;
-		if (c >= 0x10000) {
-			out[k++] = (SQLWCHAR)(0xD800 + ((c - 0x10000) >> 10));
-			out[k++] = (SQLWCHAR)(0xDC00 + ((c - 0x10000) & 0x3FF));
-		} else {
-			out[k++] = (SQLWCHAR)c;
-		}
-	}
-	out[k] = 0;
+	tw_from_u8(s, strlen(s), out, cap);
 }
 
 /* An input string (length in characters, or SQL_NTS) into a stored one.
@@ -996,21 +979,7 @@ static size_t fk_to_utf8(const SQLWCHAR *w, char *out)
 			c = 0x10000 + ((c - 0xD800) << 10) + (w[1] - 0xDC00);
 			w++;
 		}
-		if (c < 0x80) {
-			out[k++] = (char)c;
-		} else if (c < 0x800) {
-			out[k++] = (char)(0xC0 | (c >> 6));
-			out[k++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			out[k++] = (char)(0xE0 | (c >> 12));
-			out[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[k++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			out[k++] = (char)(0xF0 | (c >> 18));
-			out[k++] = (char)(0x80 | ((c >> 12) & 0x3F));
-			out[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[k++] = (char)(0x80 | (c & 0x3F));
-		}
+		k += tw_put_u8(c, out + k);
 	}
 	out[k] = '\0';
 	return k;

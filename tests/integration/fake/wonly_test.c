@@ -34,6 +34,9 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 
+#include "../tcheck.h"
+#include "../twide.h"
+
 /* The fake's driver-specific SQLGetInfo types (wonly_driver.c). */
 #define FK_INFO_CONNSTR  20000
 #define FK_INFO_CONNKEYS 20001
@@ -41,36 +44,6 @@
 #define BUF   2048 /* bytes in an output buffer */
 #define GUARD 0xA5 /* fills it before each call */
 
-static int g_passed, g_failed;
-static const char *g_run = "";
-
-static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s [%s] ", ok ? "PASS" : "FAIL", g_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		g_passed++;
-	else
-		g_failed++;
-}
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("    ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* ---- the entry points: the driver manager's, or credshim's own ---- */
 
@@ -145,42 +118,13 @@ static int api_load(struct api *a, const char *path)
 	return 0;
 }
 
-/* ---- UTF-16 of the test's own (not credshim's: it checks that one) ---- */
-
-static size_t u8_to_w(const char *s, SQLWCHAR *out, size_t cap)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k = 0;
-
-	while (*p) {
-		unsigned long c = *p++;
-		int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-
-		if (more)
-			c &= 0x3Fu >> more;
-		for (; more > 0 && *p; more--)
-			c = (c << 6) | (*p++ & 0x3Fu);
-		if (c >= 0x10000) {
-			if (k + 2 < cap) {
-				out[k] = (SQLWCHAR)(0xD800 + ((c - 0x10000) >> 10));
-				out[k + 1] = (SQLWCHAR)(0xDC00 + ((c - 0x10000) & 0x3FF));
-			}
-			k += 2;
-		} else {
-			if (k + 1 < cap)
-				out[k] = (SQLWCHAR)c;
-			k++;
-		}
-	}
-	out[k < cap ? k : cap - 1] = 0;
-	return k;
-}
+/* ---- UTF-16 of the test's own (twide.h) ---- */
 
 /* Whether the UTF-16 in buf (nbytes long) is exactly the UTF-8 s. */
 static int w_equals(const void *buf, size_t nbytes, const char *s)
 {
 	SQLWCHAR w[BUF];
-	size_t n = u8_to_w(s, w, BUF);
+	size_t n = tw_from_u8(s, strlen(s), w, BUF);
 
 	return nbytes == n * sizeof(SQLWCHAR) && memcmp(buf, w, nbytes) == 0 &&
 	       ((const SQLWCHAR *)buf)[n] == 0;
@@ -217,7 +161,7 @@ static int text_is(const char *what, int dm, const char *got, const char *msg)
 		k++;
 	if (!dm || strncmp(got, msg, k) != 0)
 		return 0;
-	printf("NOTE [%s] %s: the driver manager converts this text itself: \"", g_run, what);
+	printf("NOTE [%s] %s: the driver manager converts this text itself: \"", g_tag, what);
 	for (; *got; got++) {
 		unsigned char b = (unsigned char)*got;
 
@@ -456,7 +400,7 @@ static void check_fake(const char *path)
 	size_t i;
 	int ok;
 
-	g_run = "fake";
+	g_tag = "fake";
 	if (!lib) {
 		result(0, "dlopen %s: %s", path, dlerror());
 		return;
@@ -838,7 +782,7 @@ static void run(const struct api *a, const char *fake)
 	struct ctx c = {a, SQL_NULL_HENV, SQL_NULL_HDBC, SQL_NULL_HSTMT};
 	char longmsg[1024];
 
-	g_run = a->name;
+	g_tag = a->name;
 	if (connect_fake(&c, fake) != 0)
 		goto out_free;
 	check_received(&c);
@@ -877,6 +821,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: wonly_test /path/to/fake-driver.so [/path/to/libcredshim.so]\n");
 		return 2;
 	}
+	g_tag = "";
 	/* a UTF-8 application: the driver manager converts by the locale */
 	setlocale(LC_ALL, "");
 	setvbuf(stdout, NULL, _IOLBF, 0);
