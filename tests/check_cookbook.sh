@@ -24,15 +24,8 @@ doc="$CS_SOURCE_DIR/docs/cookbook.md"
 
 work=$(mktemp -d "$CS_BUILD_DIR/tests/cookbook.XXXXXX")
 trap 'rm -rf -- "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-  local what="$1"
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=lib/tally.sh
+. "$CS_SOURCE_DIR/tests/lib/tally.sh"
 
 for h in 'PostgreSQL' 'MariaDB and MySQL' 'SQL Server with FreeTDS' "SQL Server with Microsoft's driver" \
          'Oracle' 'Db2' 'DSN-less, for BI tools'; do
@@ -82,5 +75,4 @@ sed 's/^/   | /' "$out"
 check "DSN-less: parsed, keys known, target loaded; stops at PamTokenEnv $env_var not being set" \
   grep -qF "PamTokenEnv names $env_var, which is not set" "$out"
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

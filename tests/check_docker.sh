@@ -24,15 +24,8 @@ set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dockerfile="$src/docker/Dockerfile"
 compose="$src/docker/compose.yaml"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-  local what="$1"
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=lib/tally.sh
+. "$src/tests/lib/tally.sh"
 
 for f in "$dockerfile" "$compose"; do
   [[ -f "$f" ]] || { echo "FAIL missing ${f#"$src"/}"; echo "0 passed, 1 failed"; exit 1; }
@@ -179,5 +172,4 @@ for opt in --mockpam --client; do
   check "tests/demo.sh has the option $opt" grep -qE "^[[:space:]]*$opt\)" "$src/tests/demo.sh"
 done
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

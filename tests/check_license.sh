@@ -13,10 +13,8 @@
 set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$src"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+# shellcheck source=lib/tally.sh
+. "$src/tests/lib/tally.sh"
 
 if [[ -f LICENSE ]] && head -n 1 LICENSE | grep -qx 'MIT License' &&
    grep -q 'Permission is hereby granted, free of charge' LICENSE; then
@@ -49,5 +47,4 @@ if grep -qE "^## \\[?$version\\]?( |$)" CHANGELOG.md 2>/dev/null; then ok "CHANG
 uses=$(grep -rn 'CS_VERSION' driver | grep -v '^driver/core/log\.c:' || true)
 if [[ -z "$uses" ]]; then ok "CS_VERSION is used by the log only (not SQLGetInfo)"; else bad "CS_VERSION used outside the log: $uses"; fi
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

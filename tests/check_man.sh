@@ -9,10 +9,8 @@
 set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 man="$src/docs/credshim.7"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+# shellcheck source=lib/tally.sh
+. "$src/tests/lib/tally.sh"
 
 if [[ ! -f "$man" ]]; then
   bad "docs/credshim.7 is missing: docs/gen-man.sh > docs/credshim.7"
@@ -67,5 +65,4 @@ else
   bad "groff not found (the groff-base package), cannot check the man page's syntax"
 fi
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

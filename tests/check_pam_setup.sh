@@ -37,15 +37,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-  local what="$1"
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=lib/tally.sh
+. "$src/tests/lib/tally.sh"
 for p in curl "$py" openssl; do
   command -v "$p" >/dev/null || { echo "check_pam_setup: $p not found (tests/deps.sh)"; exit 1; }
 done
@@ -124,5 +117,4 @@ for h in 'Authorization: Token token=<API token>' 'Cache-Control: no-cache' \
   check "the page names $h" grep -qF -- "$h" "$doc"
 done
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

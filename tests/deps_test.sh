@@ -18,15 +18,8 @@ set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/cs-deps-test.XXXXXX")
 trap 'rm -rf -- "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-  local what="$1"
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=lib/tally.sh
+. "$src/tests/lib/tally.sh"
 
 mkdir -p "$work/bin"
 cat >"$work/bin/dpkg-query" <<'FAKE'
@@ -134,5 +127,4 @@ echo "== --list"
 deps "" --list
 check "exit status 0, no apt-get" test "$rc:$(wc -c <"$work/apt.log")" = "0:0"
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

@@ -35,15 +35,8 @@ mkdir -p "$etc"
 unset ODBCINI ODBCINSTINI CS_BUILD_DIR
 export ODBCSYSINI="$etc"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-  local what="$1"
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=lib/tally.sh
+. "$CS_SOURCE_DIR/tests/lib/tally.sh"
 indent() { sed 's/^/   /'; }
 usage_count() { sed -n 's/^UsageCount=//p' "$etc/odbcinst.ini" 2>/dev/null || true; }
 ini_driver() { sed -n 's/^Driver *= *//p' "$1"; }
@@ -112,5 +105,4 @@ check "every installed file removed${left:+ (left: $left)}" test -z "$left"
 check "the odbc and credshim directories removed" \
   bash -c "! test -e '$prefix/lib/odbc' && ! test -e '$prefix/share/credshim'"
 
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

@@ -40,10 +40,8 @@ for p in apt-get dpkg-query odbcinst isql sqlite3 flock; do
   command -v "$p" >/dev/null || cs_die "$p not found (run tests/deps.sh)"
 done
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+# shellcheck source=lib/tally.sh
+. "$CS_SOURCE_DIR/tests/lib/tally.sh"
 indent() { sed 's/^/   /'; }
 # apt-get's output without dpkg's progress counter and the sandbox notice.
 apt_indent() { grep -v -e '^(Reading database' -e '^W: Download is performed unsandboxed' | indent; }

@@ -31,15 +31,8 @@ for p in rpm rpmbuild rpm2cpio cpio; do
   command -v "$p" >/dev/null || cs_die "$p not found (tests/deps.sh build installs rpm)"
 done
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-  local what="$1"
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=lib/tally.sh
+. "$CS_SOURCE_DIR/tests/lib/tally.sh"
 indent() { sed 's/^/   /'; }
 
 tmp="$work/tmp"
@@ -126,5 +119,4 @@ check "the systemd user unit starts /usr/bin/credshim-agent" \
 check "the packaged man page is docs/credshim.7" cmp -s "$tmp/usr/share/man/man7/credshim.7" "$CS_SOURCE_DIR/docs/credshim.7"
 
 rm -rf -- "$tmp"
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+cs_tally_end

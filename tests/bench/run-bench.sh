@@ -26,6 +26,8 @@ CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=../lib/common.sh
 . "$CS_SOURCE_DIR/tests/lib/common.sh"
+# shellcheck source=callgrind.sh
+. "$CS_SOURCE_DIR/tests/bench/callgrind.sh"
 
 # The directory holding libsqlite3odbc.so for this machine's multiarch.
 bench_sqlite_driver() {
@@ -73,40 +75,17 @@ EOF
 # Prints the Ir of the region fetchloop dumped (trigger "fetchloop") from
 # the callgrind files of one run.
 bench_region_ir() {
-  local base="$1" file
-  file=$(grep -l -x 'desc: Trigger: Client Request: fetchloop' "$base"* 2>/dev/null | head -n 1) ||
-    true
-  [[ -n "$file" ]] || cs_die "no callgrind dump of the measured region in $base* (fetchloop built without valgrind/callgrind.h?)"
-  awk '/^summary: / { print $2; found = 1; exit } END { if (!found) exit 1 }' "$file" ||
-    cs_die "no summary line in $file"
+  local file
+  file=$(cs_cg_dump "$1" fetchloop "fetchloop built without valgrind/callgrind.h?")
+  cs_cg_ir "$file"
 }
 
-# Prints "<Ir>\t<object>\t<function>" of self (exclusive) cost for every
-# function in the region's dump of one run.  The callgrind format
-# compresses names as "(id) name" once and "(id)" after; the cost line
-# following a calls= line is the callee's inclusive cost and is skipped.
+# Prints "<Ir>\t<object>\t<function>" of self cost for every function in
+# the region's dump of one run (cs_cg_self_costs).
 bench_self_costs() {
-  local base="$1" file
-  file=$(grep -l -x 'desc: Trigger: Client Request: fetchloop' "$base"* | head -n 1)
-  awk '
-    function name(s, tab,   id, rest) {
-      if (match(s, /^\([0-9]+\)/)) {
-        id = substr(s, 1, RLENGTH)
-        rest = substr(s, RLENGTH + 1)
-        sub(/^ /, "", rest)
-        if (rest != "") tab[id] = rest
-        return tab[id]
-      }
-      return s
-    }
-    /^ob=/ { ob = name(substr($0, 4), OB); next }
-    /^fn=/ { fn = name(substr($0, 4), FN); next }
-    /^cob=/ { name(substr($0, 5), OB); next }
-    /^cfn=/ { name(substr($0, 5), FN); next }
-    /^calls=/ { skip = 1; next }
-    /^[0-9+*-]/ { if (skip) { skip = 0; next } cost[ob "\t" fn] += $2 }
-    END { for (k in cost) if (cost[k]) printf "%d\t%s\n", cost[k], k }
-  ' "$file"
+  local file
+  file=$(cs_cg_dump "$1" fetchloop)
+  cs_cg_self_costs "$file"
 }
 
 # Prints where the two runs differ: self Ir per object, then per function,

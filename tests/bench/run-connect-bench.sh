@@ -54,6 +54,8 @@ CS_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=../lib/common.sh
 . "$CS_SOURCE_DIR/tests/lib/common.sh"
+# shellcheck source=callgrind.sh
+. "$CS_SOURCE_DIR/tests/bench/callgrind.sh"
 
 CB_PY=/usr/bin/python3
 CB_PAM_PID=""
@@ -274,10 +276,8 @@ cb_checks() {
 # Prints the Ir of the dump with trigger $2 among the callgrind files $1*.
 cb_region_ir() {
   local file
-  file=$(grep -l -x "desc: Trigger: Client Request: $2" "$1"* 2>/dev/null | head -n 1) || true
-  [[ -n "$file" ]] || cs_die "no callgrind dump '$2' in $1*"
-  awk '/^summary: / { print $2; found = 1; exit } END { if (!found) exit 1 }' "$file" ||
-    cs_die "no summary line in $file"
+  file=$(cs_cg_dump "$1" "$2")
+  cs_cg_ir "$file"
 }
 
 # Prints "<Ir> <file>" of every measured cycle's dump among $1*, fewest
@@ -289,28 +289,12 @@ cb_cycles() {
   done | sort -n
 }
 
-# Prints "<Ir>\t<object>" of self cost per object in the callgrind dump
-# $1 (see run-bench.sh's bench_self_costs for the format).
+# Prints "<Ir>\t<object>" of self cost per object (its file name) in the
+# callgrind dump $1.
 cb_object_costs() {
-  awk '
-    function name(s, tab,   id, rest) {
-      if (match(s, /^\([0-9]+\)/)) {
-        id = substr(s, 1, RLENGTH)
-        rest = substr(s, RLENGTH + 1)
-        sub(/^ /, "", rest)
-        if (rest != "") tab[id] = rest
-        return tab[id]
-      }
-      return s
-    }
-    /^ob=/ { ob = name(substr($0, 4), OB); next }
-    /^fn=/ { next }
-    /^cob=/ { name(substr($0, 5), OB); next }
-    /^cfn=/ { next }
-    /^calls=/ { skip = 1; next }
-    /^[0-9+*-]/ { if (skip) { skip = 0; next } o = ob; sub(/.*\//, "", o); cost[o] += $2 }
-    END { for (k in cost) if (cost[k]) printf "%d\t%s\n", cost[k], k }
-  ' "$1"
+  cs_cg_self_costs "$1" |
+    awk -F'\t' '{ o = $2; sub(/.*\//, "", o); cost[o] += $1 }
+      END { for (k in cost) if (cost[k]) printf "%d\t%s\n", cost[k], k }'
 }
 
 # Runs one callgrind measurement: path, hold (0/1), cycles.
