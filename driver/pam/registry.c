@@ -208,6 +208,7 @@ void cs_reg_background(int on)
 	pthread_once(&cs_reg_once, cs_reg_init);
 	cs_mutex_lock(&cs_reg_lock);
 	cs_background = on;
+	pthread_cond_broadcast(&cs_reg_cond);  /* waiters look again */
 	cs_mutex_unlock(&cs_reg_lock);
 }
 

@@ -64,7 +64,8 @@ long long cs_reg_now_ms(void);
 long long cs_reg_margin_ms(unsigned long duration_min);
 /* on: failed check-ins are retried in the background, by a thread of the
  * registry (credshim-agent); off (in-process): on later connects and at
- * exit only. */
+ * exit only.  Either wakes whoever waits on the registry (tests with a
+ * fake clock use that after moving it). */
 void cs_reg_background(int on);
 
 /*
