@@ -6,7 +6,7 @@
 # these tests; docs.compatibility checks that it does.
 #
 #   integration.clients.<name>   <name>.sh
-set(CS_CLIENT_TESTS perl php pyodbc isql pooling freetds r qt)
+set(CS_CLIENT_TESTS perl php pyodbc isql pooling freetds r qt libreoffice)
 set(CS_CLIENT_CTESTS "")
 foreach(c IN LISTS CS_CLIENT_TESTS)
   add_test(NAME integration.clients.${c} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${c}.sh)
