@@ -68,6 +68,10 @@ EOS
   chmod 755 "$AGENT_PROG"
 fi
 BASE0="$PAM_CONN;PamTokenFile={$PAM_TOKEN_FILE}"
+# Under valgrind the agent's first TLS request alone can take longer than
+# the default PamTimeout (10 s) on a loaded machine, and a checkout that
+# timed out may stay out at the PAM (pg1 has one account).
+[[ "${CS_VALGRIND:-0}" == 1 ]] && BASE0="$BASE0;PamTimeout=60"
 BASE="$BASE0;PamAgentPath={$AGENT_PROG}"
 AG="$BASE;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$ASOCK}"
 
