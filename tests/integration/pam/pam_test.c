@@ -2053,10 +2053,15 @@ static void t_connstr(void)
 	result(ok && mock_outstanding() == 1, "refused join: the first connection holds pg1's only account");
 	rc = conn_a(b, "DSN=pam_pg1;Database=cs_refused", NULL, 0);
 	diag_get(SQL_HANDLE_DBC, b, &d);
-	result(rc == SQL_ERROR && d.n > 0 && strcmp(d.state[0], "08004") != 0 &&
-	       strncmp(diag_text(d.msg[0]), "[credshim] ", 11) != 0 && strstr(d.msg[0], "authentication failed"),
-	       "refused join: the application gets the target's own refusal, not the failed fresh checkout");
-	if (rc != SQL_ERROR || d.n == 0 || !strstr(d.msg[0], "authentication failed"))
+	ok = rc == SQL_ERROR && d.n > 1 && strcmp(d.state[0], "28000") == 0 &&
+	     strncmp(diag_text(d.msg[0]), "[credshim] ", 11) == 0 &&
+	     strstr(d.msg[0], "runHost pg1 (account cs_app1, request ") &&
+	     strstr(d.msg[0], "it stays checked out, shared by other connections of this process") &&
+	     strcmp(d.state[1], "08004") != 0 && !strstr(d.msg[1], "[credshim]") &&
+	     strstr(d.msg[1], "authentication failed");
+	result(ok, "refused join: credshim's 28000 (the checkout stays shared), then the target's own "
+	       "refusal, not the failed fresh checkout");
+	if (!ok)
 		diag_print(&d);
 	result(mock_outstanding() == 1 && current_user_is(a, "cs_app1"),
 	       "refused join: the first connection and its checkout are untouched");
