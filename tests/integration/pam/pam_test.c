@@ -2046,8 +2046,10 @@ static void t_connstr(void)
 
 	/* A joined login the database refuses, with a pool of one held by
 	 * this very checkout: the fresh checkout cannot help (409), so the
-	 * application gets the target's own error, and the checkout stays
-	 * shared for the connection using it and the ones to come. */
+	 * application gets credshim's 28000 saying the checkout stays shared,
+	 * then the target's own error (not the failed fresh checkout's), and
+	 * the checkout stays shared for the connection using it and the ones
+	 * to come. */
 	mock_reset();
 	ok = connect_ok(a, "DSN=pam_pg1", 0, NULL, 0);
 	result(ok && mock_outstanding() == 1, "refused join: the first connection holds pg1's only account");
