@@ -21,8 +21,8 @@ loops for ever, its memory growing, when getString() is called a second
 time on a column of a catalog result set (the target answers SQLGetData
 with SQL_NO_DATA and the driver asks again), with any target and without
 credshim (docs/compatibility.md).  A watchdog ends this script, printing
-"stuck <step>", when a step does not return; libreoffice.sh then stops
-soffice."""
+"stuck <step>", when the steps after soffice answered do not return
+within 30 s; libreoffice.sh then stops soffice."""
 import os
 import re
 import sys
@@ -32,8 +32,10 @@ import time
 import uno
 
 STEP = ["start"]
-RESOLVE_SECONDS = 60  # a fresh profile under load: 10-25 s seen
-WATCHDOG_SECONDS = 90  # below cs_client's 120
+RESOLVE_SECONDS = 60  # a fresh profile under load: 10-40 s seen
+# From the answer on: the steps take 1-6 s; a stuck soffice may be growing
+# by 50 MB a second.  60 + 30 stays below cs_client's 120.
+WATCHDOG_SECONDS = 30
 
 
 def step(what):
@@ -99,10 +101,8 @@ def main():
         # LibreOffice puts "DSN=" before whatever follows sdbc:odbc:.
         sys.exit("lo_base.py: LibreOffice connects through a DSN only, not %r" % conn)
     value = os.environ["CL_VALUE"]
-    threading.Thread(target=watchdog, daemon=True).start()
-
-    step("resolve")
     ctx = office_context(pipe)
+    threading.Thread(target=watchdog, daemon=True).start()
     step("connect")
     dbctx = ctx.ServiceManager.createInstanceWithContext("com.sun.star.sdb.DatabaseContext", ctx)
     ds = dbctx.createInstance()
