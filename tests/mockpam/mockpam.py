@@ -42,6 +42,8 @@ DRAIN_MAX = 4 * 1024 * 1024   # an oversized body up to this size is read and dr
 RING_SIZE = 200               # request log ring in /_mock/state
 MAX_FAULTS = 32
 MAX_CONNECTIONS = 256         # concurrent connections; more are closed at once
+SOCKET_TIMEOUT = 30           # seconds a TLS handshake or a request read may take
+                              # (a client under valgrind on a busy machine is slow)
 MAX_DURATION_MIN = 525600.0   # one year of minutes
 OVERSIZED_BYTES = 2 * 1024 * 1024
 DEEP_LEVELS = 100
@@ -1149,7 +1151,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         conn = request
         ci = ConnInfo(serial, self.ssl_ctx is not None)
         if self.ssl_ctx is not None:
-            request.settimeout(10)
+            request.settimeout(SOCKET_TIMEOUT)
             try:
                 conn = self.ssl_ctx.wrap_socket(request, server_side=True)
             except (ssl.SSLError, OSError) as e:
