@@ -647,13 +647,18 @@ int cs_reg_renew(struct cs_checkout **co, const struct cs_pam_cfg *cfg, int shar
 
 	if (cs_reg_acquire(cfg, share, 1, &e, &joined, cred, err) != 0)
 		return -1;
-	cs_mutex_lock(&cs_reg_lock);
-	old->shareable = 0;           /* never hand it out again */
-	cs_mutex_unlock(&cs_reg_lock);
+	cs_reg_spoil(old);
 	memset(&ignored, 0, sizeof(ignored));
 	cs_reg_release(old, id, sizeof(id), &ignored);
 	*co = e;
 	return 0;
+}
+
+void cs_reg_spoil(struct cs_checkout *e)
+{
+	cs_mutex_lock(&cs_reg_lock);
+	e->shareable = 0;
+	cs_mutex_unlock(&cs_reg_lock);
 }
 
 void cs_reg_settle(struct cs_checkout *e)

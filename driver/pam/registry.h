@@ -86,6 +86,9 @@ int cs_reg_acquire(const struct cs_pam_cfg *cfg, int share, int fresh, struct cs
  */
 int cs_reg_renew(struct cs_checkout **co, const struct cs_pam_cfg *cfg, int share,
 		 struct cs_pam_checkout *cred, struct cs_pam_err *err);
+/* A credential the database refused: never handed to another connection
+ * and never kept for PamLinger; its last release checks it in. */
+void cs_reg_spoil(struct cs_checkout *e);
 /* The connection logged in: a checkout nobody may join forgets its
  * password. */
 void cs_reg_settle(struct cs_checkout *e);

@@ -456,8 +456,9 @@ static void cs_auth_refused(struct cs_dbc *d, const struct cs_auth *a, const cha
 	else if (a->joined)
 		snprintf(what, sizeof(what), "it stays checked out, shared by other connections of "
 			 "this process");
-	else if (a->cfg && a->cfg->pam.linger_ms > 0 && a->cfg->share)
-		snprintf(what, sizeof(what), "it was returned and is checked in when PamLinger ends");
+	else if (a->cfg && a->cfg->pam.agent_socket && a->cfg->pam.linger_ms > 0 && a->cfg->share)
+		snprintf(what, sizeof(what), "it was returned to credshim-agent, which checks it in "
+			 "when PamLinger ends");
 	else
 		snprintf(what, sizeof(what), "it was checked in again");
 	cs_log(CS_LOG_ERROR, "%s: the database refused the login with the credential checked out "
@@ -487,6 +488,10 @@ void cs_auth_settle(struct cs_dbc *d, struct cs_auth *a, int ok)
 		return;
 	}
 	refused = cs_login_refused(d);
+	/* A fresh credential the database refused is no use to a later
+	 * connect: checked in now, not shared, not kept for PamLinger. */
+	if (refused && !a->joined)
+		cs_reg_spoil(a->co);
 	rel = cs_reg_release(a->co, id, sizeof(id), &err);
 	a->co = NULL;
 	if (refused)

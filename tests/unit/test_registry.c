@@ -514,7 +514,12 @@ static void test_linger(void)
 	CHECK_INT(conn_acquire(&d), 0);
 	CHECK_INT(conn_release(&d), 0);
 	CHECK_INT(fake_get(&F.checkins), 3);
-	CHECK_STR(F.log, "o1 i1 o2 i2 o3 i3");
+	/* A credential the database refused does not linger. */
+	CHECK_INT(conn_acquire(&a), 0);
+	cs_reg_spoil(a.co);
+	CHECK_INT(conn_release(&a), 0);
+	CHECK_INT(fake_get(&F.checkins), 4);
+	CHECK_STR(F.log, "o1 i1 o2 i2 o3 i3 o4 i4");
 }
 
 static void test_renew(void)

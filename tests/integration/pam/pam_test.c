@@ -2329,11 +2329,16 @@ static void t_refused(void)
 	SQLHENV env = env_new();
 	SQLHDBC dbc = dbc_new(env);
 	char *log = xprintf("%s/refused.log", g.dir), *text, id[128], *want;
-	int wide;
+	int round;
 
 	unlink(log);
-	for (wide = 0; wide < 2; wide++) {
-		char *c = xprintf("DSN=pam_pg1;ShimLogFile=%s;ShimLogLevel=error", log);
+	/* rounds: A call, W call, A call with PamLinger (a refused credential
+	 * does not linger) */
+	for (round = 0; round < 3; round++) {
+		int wide = round == 1;
+		const char *how = round == 0 ? "A call" : round == 1 ? "W call" : "A call, PamLinger=30";
+		char *c = xprintf("DSN=pam_pg1;ShimLogFile=%s;ShimLogLevel=error%s", log,
+				  round == 2 ? ";PamLinger=30" : "");
 		long co, ci;
 		struct diag d;
 		SQLRETURN rc;
@@ -2351,20 +2356,20 @@ static void t_refused(void)
 			       id);
 		ok = rc == SQL_ERROR && d.n >= 2 && strcmp(d.state[0], "28000") == 0 &&
 		     strncmp(diag_text(d.msg[0]), "[credshim] ", 11) == 0 && *id && strstr(d.msg[0], want);
-		result(ok, "refused (%s call): the first record is credshim's 28000 naming runHost, account, "
-		       "request and the check-in", wide ? "W" : "A");
+		result(ok, "refused (%s): the first record is credshim's 28000 naming runHost, account, "
+		       "request and the check-in", how);
 		ok = d.n >= 2 && !strstr(d.msg[1], "[credshim]") &&
 		     strstr(d.msg[1], "password authentication failed for user \"cs_app1\"");
-		result(ok, "refused (%s call): the target's record follows unchanged", wide ? "W" : "A");
+		result(ok, "refused (%s): the target's record follows unchanged", how);
 		if (!ok || d.n < 2)
 			diag_print(&d);
 		co = mock_counter("checkouts");
 		ci = mock_counter("checkins");
 		result(co == 1 && ci == 1 && mock_wait_outstanding(0, 3000),
-		       "refused (%s call): one checkout, checked in (%ld/%ld)", wide ? "W" : "A", co, ci);
+		       "refused (%s): one checkout, checked in at once (%ld/%ld)", how, co, ci);
 		text = read_file(log, &n);
 		ok = text && strstr(text, want) && strstr(text, "error");
-		result(ok, "refused (%s call): the same at error level in ShimLogFile", wide ? "W" : "A");
+		result(ok, "refused (%s): the same at error level in ShimLogFile", how);
 		if (!ok)
 			note("log: %.600s", text ? text : "(none)");
 		free(text);
