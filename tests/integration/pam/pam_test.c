@@ -1929,9 +1929,9 @@ out:
  * queries; the credential stays out until the parent's own last
  * disconnect checks it in, once.
  */
-static void lc_fork(SQLHENV env)
+static void lc_fork(SQLHENV env, int agent)
 {
-	char *c = lc_conn(0, "PamDuration=5");
+	char *c = lc_conn(agent, "PamDuration=5");
 	SQLHDBC a = dbc_new(env), b = dbc_new(env);
 	int status = -1, bad = 0, i, ok;
 	char v[16];
@@ -1983,8 +1983,7 @@ static void t_lifecycle(int agent)
 
 	lc_renewal(env, agent);
 	lc_retry(env, agent);
-	if (!agent)
-		lc_fork(env);
+	lc_fork(env, agent);
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 	end_nothing_outstanding();
 }
