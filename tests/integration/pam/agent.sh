@@ -355,12 +355,7 @@ agent_clients() {
 
 [pam_agent]
 Driver=credshim
-TargetDriver=PostgreSQL Unicode
-Servername=$CS_PG_HOST
-Port=$CS_PG_PORT
-Database=$CS_PG_DATABASE
-PamUrl=$MOCKPAM_URL
-PamCAFile=$MOCKPAM_CA
+$(pam_target_keys)
 PamRunHost=pg1
 PamTokenFile=$PAM_TOKEN_FILE
 PamAgent=1

@@ -210,6 +210,13 @@ pam_write_file() { # path mode content
   chmod "$2" "$1"
 }
 
+# The target and PAM lines of a PAM DSN to the test's PostgreSQL, through
+# psqlODBC's Unicode driver or the one named by $1.
+pam_target_keys() {
+  printf '%s\n' "TargetDriver=${1:-PostgreSQL Unicode}" "Servername=$CS_PG_HOST" \
+    "Port=$CS_PG_PORT" "Database=$CS_PG_DATABASE" "PamUrl=$MOCKPAM_URL" "PamCAFile=$MOCKPAM_CA"
+}
+
 # The unixODBC configuration of this test: copies of run.sh's, plus the PAM
 # DSNs (values raw: ini files need no braces).
 pam_write_ini() {
@@ -219,12 +226,7 @@ pam_write_ini() {
   sed -e "s|^Trace=.*|Trace=$trace|" -e "s|^TraceFile=.*|TraceFile=$PAM_DIR/odbc-trace.log|" \
     "$ODBCSYSINI/$ODBCINSTINI" >"$odbc/odbcinst.ini"
   cp "$ODBCINI" "$odbc/odbc.ini"
-  drv="TargetDriver=PostgreSQL Unicode
-Servername=$CS_PG_HOST
-Port=$CS_PG_PORT
-Database=$CS_PG_DATABASE
-PamUrl=$url
-PamCAFile=$MOCKPAM_CA"
+  drv=$(pam_target_keys)
   cat >>"$odbc/odbc.ini" <<EOF
 
 ; ---- PAM mode (tests/integration/pam/lib.sh) ----
@@ -236,12 +238,7 @@ PamTokenFile=$PAM_TOKEN_FILE
 
 [pam_pg1_a]
 Driver=credshim
-TargetDriver=PostgreSQL ANSI
-Servername=$CS_PG_HOST
-Port=$CS_PG_PORT
-Database=$CS_PG_DATABASE
-PamUrl=$url
-PamCAFile=$MOCKPAM_CA
+$(pam_target_keys "PostgreSQL ANSI")
 PamRunHost=pg1
 PamTokenFile=$PAM_TOKEN_FILE
 
