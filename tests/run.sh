@@ -111,16 +111,7 @@ cs_run_summary() {
 
 # Ends ctest and the tests it runs: TERM to its process group, then KILL.
 cs_run_stop_ctest() {
-  local i
-  [[ -n "$CS_CTEST_PGID" ]] || return 0
-  if kill -0 -- "-$CS_CTEST_PGID" 2>/dev/null; then
-    kill -TERM -- "-$CS_CTEST_PGID" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      kill -0 -- "-$CS_CTEST_PGID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL -- "-$CS_CTEST_PGID" 2>/dev/null || true
-  fi
+  cs_stop_group "$CS_CTEST_PGID"
   CS_CTEST_PGID=""
 }
 

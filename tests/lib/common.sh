@@ -181,6 +181,22 @@ interceptor_via_lib:psqlodbca.so")
   export VALGRIND_OPTS="${VALGRIND_OPTS:+$VALGRIND_OPTS }--suppressions=$vsupp"
 }
 
+# cs_stop_group PGID: ends the process group PGID: TERM, up to 5 s for it
+# to go, then KILL; reaps its leader when it is a child of this shell.
+cs_stop_group() {
+  local pgid="$1" i
+  [[ -n "$pgid" ]] || return 0
+  if kill -0 -- "-$pgid" 2>/dev/null; then
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      kill -0 -- "-$pgid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+  fi
+  wait "$pgid" 2>/dev/null || true
+}
+
 cs_client() {
   local secs="$1" asan supp leaks=full
   shift

@@ -27,17 +27,7 @@ LO_PID=""
 LO_PIPE="credshim_lo_$$_$RANDOM"
 
 lo_stop() {
-  local i
-  [[ -n "$LO_PID" ]] || return 0
-  if kill -0 -- "-$LO_PID" 2>/dev/null; then
-    kill -TERM -- "-$LO_PID" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      kill -0 -- "-$LO_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL -- "-$LO_PID" 2>/dev/null || true
-  fi
-  wait "$LO_PID" 2>/dev/null || true
+  cs_stop_group "$LO_PID"
   LO_PID=""
 }
 

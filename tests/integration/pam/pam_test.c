@@ -42,6 +42,7 @@
 /* ---- results ---------------------------------------------------------- */
 
 #include "../tcheck.h"
+#include "../twide.h"
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -419,62 +420,6 @@ static SQLRETURN conn_a(SQLHDBC dbc, const char *conn, char *out, size_t outlen)
 	return rc;
 }
 
-/* UTF-8 to SQLWCHAR (UTF-16), NUL-terminated; n units at most. */
-static void to_w(const char *s, SQLWCHAR *w, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-
-	while (*p && o + 2 < n) {
-		unsigned long c = *p++;
-		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-
-		if (more)
-			c &= 0x3f >> more;
-		while (more-- > 0 && (*p & 0xc0) == 0x80)
-			c = (c << 6) | (*p++ & 0x3f);
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			w[o++] = (SQLWCHAR)(0xd800 + (c >> 10));
-			w[o++] = (SQLWCHAR)(0xdc00 + (c & 0x3ff));
-		} else {
-			w[o++] = (SQLWCHAR)c;
-		}
-	}
-	w[o] = 0;
-}
-
-/* SQLWCHAR to UTF-8 (BMP and surrogate pairs). */
-static void from_w(const SQLWCHAR *w, char *s, size_t n)
-{
-	size_t o = 0;
-
-	for (; *w && o + 5 < n; w++) {
-		unsigned long c = *w;
-
-		if (c >= 0xd800 && c < 0xdc00 && w[1] >= 0xdc00 && w[1] < 0xe000) {
-			c = 0x10000 + ((c - 0xd800) << 10) + (w[1] - 0xdc00);
-			w++;
-		}
-		if (c < 0x80) {
-			s[o++] = (char)c;
-		} else if (c < 0x800) {
-			s[o++] = (char)(0xc0 | (c >> 6));
-			s[o++] = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			s[o++] = (char)(0xe0 | (c >> 12));
-			s[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			s[o++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			s[o++] = (char)(0xf0 | (c >> 18));
-			s[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
-			s[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			s[o++] = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	s[o] = '\0';
-}
-
 /* SQLDriverConnectW; the output connection string (as UTF-8) in out. */
 static SQLRETURN conn_w(SQLHDBC dbc, const char *conn, char *out, size_t outlen)
 {
@@ -482,13 +427,16 @@ static SQLRETURN conn_w(SQLHDBC dbc, const char *conn, char *out, size_t outlen)
 	SQLSMALLINT olen = 0;
 	SQLRETURN rc;
 	char u[8192];
+	size_t n = 0;
 
-	to_w(conn, in, sizeof(in) / sizeof(in[0]));
+	tw_from_u8(conn, strlen(conn), in, sizeof(in) / sizeof(in[0]));
 	rc = SQLDriverConnectW(dbc, NULL, in, SQL_NTS, o, sizeof(o) / sizeof(o[0]), &olen,
 			       SQL_DRIVER_NOPROMPT);
 	if (SQL_SUCCEEDED(rc)) {
 		o[sizeof(o) / sizeof(o[0]) - 1] = 0;
-		from_w(o, u, sizeof(u));
+		while (o[n])
+			n++;
+		tw_to_u8(o, n, u, sizeof(u));
 		seen_add(u);
 		if (out && outlen > 0) {
 			size_t k = strnlen(u, outlen - 1);
@@ -2181,6 +2129,17 @@ static char *token_copy(const char *path)
 	return xprintf("%s", path);
 }
 
+/* A connect with PamTokenFile=path is refused with 08001 and the message
+ * want (freed here). */
+static void token_file_refused(SQLHENV env, const char *label, const char *path, char *want)
+{
+	char *c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, path);
+
+	expect_refused(env, label, c, "08001", want, 3000, 0);
+	free(c);
+	free(want);
+}
+
 /*
  * PamTokenFile is refused, 08001 naming the key, the file and the reason,
  * unless it is a regular file (not a FIFO, which would block open(), not
@@ -2191,7 +2150,7 @@ static void t_tokenfile(void)
 {
 	SQLHENV env = env_new();
 	char *fifo = xprintf("%s/token.fifo", g.dir), *link = xprintf("%s/token.link", g.dir);
-	char *other = xprintf("%s/token.other", g.dir), *c, *want;
+	char *other = xprintf("%s/token.other", g.dir);
 	const char *other_path;
 	unsigned other_uid;
 
@@ -2215,39 +2174,20 @@ static void t_tokenfile(void)
 
 	signal(SIGALRM, fifo_alarm);
 	alarm(TOKENFILE_FIFO_BOUND_S * (unsigned)g.slow);
-	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, fifo);
-	want = xprintf("PamTokenFile %s is a FIFO, not a regular file", fifo);
-	expect_refused(env, "PamTokenFile a FIFO (no hang)", c, "08001", want, 3000, 0);
+	token_file_refused(env, "PamTokenFile a FIFO (no hang)", fifo,
+			   xprintf("PamTokenFile %s is a FIFO, not a regular file", fifo));
 	alarm(0);
-	free(c);
-	free(want);
-
-	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, g.dir);
-	want = xprintf("PamTokenFile %s is a directory, not a regular file", g.dir);
-	expect_refused(env, "PamTokenFile a directory", c, "08001", want, 3000, 0);
-	free(c);
-	free(want);
-
-	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, link);
-	want = xprintf("PamTokenFile %s is a symbolic link", link);
-	expect_refused(env, "PamTokenFile a symbolic link to the good token file", c, "08001", want,
-		       3000, 0);
-	free(c);
-	free(want);
-
-	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, other_path);
-	want = xprintf("PamTokenFile %s is owned by uid %u, not by the user the program runs as "
-		       "(uid %u)", other_path, other_uid, (unsigned)geteuid());
-	expect_refused(env, geteuid() == 0 ? "PamTokenFile 0600 owned by nobody, running as root" :
-		       "PamTokenFile owned by root", c, "08001", want, 3000, 0);
-	free(c);
-	free(want);
-
-	c = xprintf("%s;PamRunHost=pg1;PamTokenFile=%s", g.conn, g.open_token_file);
-	want = xprintf("PamTokenFile %s is accessible by group or others (mode 644)", g.open_token_file);
-	expect_refused(env, "PamTokenFile readable by others", c, "08001", want, 3000, 0);
-	free(c);
-	free(want);
+	token_file_refused(env, "PamTokenFile a directory", g.dir,
+			   xprintf("PamTokenFile %s is a directory, not a regular file", g.dir));
+	token_file_refused(env, "PamTokenFile a symbolic link to the good token file", link,
+			   xprintf("PamTokenFile %s is a symbolic link", link));
+	token_file_refused(env, geteuid() == 0 ? "PamTokenFile 0600 owned by nobody, running as root" :
+			   "PamTokenFile owned by root", other_path,
+			   xprintf("PamTokenFile %s is owned by uid %u, not by the user the program "
+				   "runs as (uid %u)", other_path, other_uid, (unsigned)geteuid()));
+	token_file_refused(env, "PamTokenFile readable by others", g.open_token_file,
+			   xprintf("PamTokenFile %s is accessible by group or others (mode 644)",
+				   g.open_token_file));
 
 	result(mock_counter("requests_total") == 0, "tokenfile: none of the refusals sent anything to the PAM");
 	unlink(fifo);
