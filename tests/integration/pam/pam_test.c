@@ -2546,12 +2546,65 @@ static void t_hostile(void)
 	end_nothing_outstanding();
 }
 
+/* The exit mode runs this very program again as its child. */
+static void t_exit_self(void)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		die("readlink /proc/self/exe");
+	self[n] = '\0';
+	t_exit(self);
+}
+
+static void t_lifecycle_in_process(void)
+{
+	t_lifecycle(0);
+}
+
+static void t_lifecycle_through_agent(void)
+{
+	t_lifecycle(1);
+}
+
+/* The modes, argv[1]: each one test of tests/integration (pam.<mode>). */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} modes[] = {
+	{ "basic", t_basic },
+	{ "config", t_config },
+	{ "faults", t_faults },
+	{ "sharing", t_sharing },
+	{ "threads", t_threads },
+	{ "timeout", t_timeout },
+	{ "exit", t_exit_self },
+	{ "secrets", t_secrets },
+	{ "expiry", t_expiry },
+	{ "connstr", t_connstr },
+	{ "lifecycle", t_lifecycle_in_process },
+	{ "lifecycle_agent", t_lifecycle_through_agent },
+	{ "hostile", t_hostile },
+	{ "refused", t_refused },
+	{ "tokenfile", t_tokenfile },
+	{ "passwords", t_passwords },
+};
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
-	char self[4096];
-	ssize_t n;
+	size_t i;
 
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]) && strcmp(s, modes[i].name) != 0; i++)
+		;
+	if (i == sizeof(modes) / sizeof(modes[0]) && (strcmp(s, "child") != 0 || argc < 3)) {
+		fprintf(stderr, "usage: pam_test MODE, one of:");
+		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+			fprintf(stderr, " %s", modes[i].name);
+		fprintf(stderr, "\n");
+		return 2;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	g_diag_seen = seen_add;
 	config_load();
@@ -2561,45 +2614,7 @@ int main(int argc, char **argv)
 		return child_main(argv[2]);
 	if (mock_outstanding() != 0)
 		die("the mock at %s is not reachable or has checkouts outstanding", g.url);
-	if (strcmp(s, "basic") == 0)
-		t_basic();
-	else if (strcmp(s, "config") == 0)
-		t_config();
-	else if (strcmp(s, "faults") == 0)
-		t_faults();
-	else if (strcmp(s, "sharing") == 0)
-		t_sharing();
-	else if (strcmp(s, "threads") == 0)
-		t_threads();
-	else if (strcmp(s, "timeout") == 0)
-		t_timeout();
-	else if (strcmp(s, "exit") == 0) {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n <= 0)
-			die("readlink /proc/self/exe");
-		self[n] = '\0';
-		t_exit(self);
-	} else if (strcmp(s, "secrets") == 0)
-		t_secrets();
-	else if (strcmp(s, "expiry") == 0)
-		t_expiry();
-	else if (strcmp(s, "connstr") == 0)
-		t_connstr();
-	else if (strcmp(s, "lifecycle") == 0)
-		t_lifecycle(0);
-	else if (strcmp(s, "lifecycle_agent") == 0)
-		t_lifecycle(1);
-	else if (strcmp(s, "hostile") == 0)
-		t_hostile();
-	else if (strcmp(s, "refused") == 0)
-		t_refused();
-	else if (strcmp(s, "tokenfile") == 0)
-		t_tokenfile();
-	else if (strcmp(s, "passwords") == 0)
-		t_passwords();
-	else
-		die("usage: pam_test basic|config|faults|sharing|threads|timeout|exit|secrets|expiry|connstr|"
-		    "passwords|tokenfile|refused");
+	modes[i].run();
 	free(g_seen);
 	curl_global_cleanup();
 	printf("%d passed, %d failed\n", g_passed, g_failed);
