@@ -1391,6 +1391,13 @@ static int child_main(const char *mode)
 		_exit(5);
 	if (strcmp(mode, "late-disconnect") == 0)
 		exit(6);
+	if (strcmp(mode, "disconnect-return") == 0) {
+		/* pg1's check-in fails (the parent set the fault): 01000 */
+		SQLDisconnect(d1);
+		if (SQLDisconnect(d2) != SQL_SUCCESS_WITH_INFO || !disconnect_ok(d3))
+			return 12;
+		return 7;
+	}
 	return 11;
 }
 
@@ -1466,6 +1473,20 @@ static void t_exit(const char *self)
 	mock_wait_gone(1, 10000);
 	mock_reset();
 	result(mock_outstanding() == 2, "... leaving both credentials to the PAM's expiry");
+	mock_checkin_all();
+
+	/* A check-in that failed at SQLDisconnect (all 3 attempts) is retried
+	 * by the exit handler when it falls due (1 s later), within the exit
+	 * budget: nothing is left out although the program never connects
+	 * again. */
+	mock_reset();
+	mock_fault("http500", "checkin", 3, 0);
+	st = run_child(self, "disconnect-return", &ms);
+	result(st == 7 && ms >= 1000 && mock_wait_outstanding(0, 2000) && mock_counter("checkouts") == 2 &&
+	       mock_counter("checkins") == 2 && mock_counter("requests_total") == 7,
+	       "a check-in refused 3 times at SQLDisconnect, then the program returns: the exit handler "
+	       "checks it in 1 s later (status %d, %ld ms, %ld requests: 2 checkouts, 3 refused, 2 check-ins)",
+	       st, ms, mock_counter("requests_total"));
 	mock_checkin_all();
 
 	/* _exit skips exit handlers, like a crash: the PAM's expiry is the backstop. */
