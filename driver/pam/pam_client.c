@@ -148,6 +148,30 @@ static void cs_pam_unlock_cb(CURL *h, curl_lock_data data, void *ud)
 }
 
 /*
+ * fork() takes the pool's and the share's locks first, so that a child
+ * never starts with one held by a thread it does not have (its first
+ * checkout would wait for ever).  libcurl takes its share locks one at a
+ * time, and nothing holds one of these while it waits for another lock.
+ */
+static void cs_pam_prefork(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&cs_pam_pool_lock);
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_lock(&cs_pam_share_locks[i]);
+}
+
+static void cs_pam_postfork(void)
+{
+	size_t i;
+
+	for (i = CURL_LOCK_DATA_LAST; i-- > 0;)
+		pthread_mutex_unlock(&cs_pam_share_locks[i]);
+	pthread_mutex_unlock(&cs_pam_pool_lock);
+}
+
+/*
  * Once per process: libcurl's global state (never cleaned up: the
  * application or another library may use libcurl too, and a driver can be
  * unloaded while they do) and the share.  Without a share, requests still
@@ -162,6 +186,7 @@ static void cs_pam_global_init(void)
 	cs_pam_curl_ready = 1;
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&cs_pam_share_locks[i], NULL);
+	pthread_atfork(cs_pam_prefork, cs_pam_postfork, cs_pam_postfork);
 	cs_pam_share = curl_share_init();
 	if (!cs_pam_share)
 		return;

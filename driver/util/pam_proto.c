@@ -68,8 +68,26 @@ struct cs_pam_resp {
 /*
  * cJSON records the place of the last parse error in a global it writes on
  * every call: parses from several connecting threads would race on it.
+ * fork() takes the lock first, so that a child never starts with it held
+ * by a thread it does not have (its first parse would wait for ever).
  */
 static pthread_mutex_t cs_pam_cjson_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t cs_pam_cjson_once = PTHREAD_ONCE_INIT;
+
+static void cs_pam_cjson_prefork(void)
+{
+	pthread_mutex_lock(&cs_pam_cjson_lock);
+}
+
+static void cs_pam_cjson_postfork(void)
+{
+	pthread_mutex_unlock(&cs_pam_cjson_lock);
+}
+
+static void cs_pam_cjson_init(void)
+{
+	pthread_atfork(cs_pam_cjson_prefork, cs_pam_cjson_postfork, cs_pam_cjson_postfork);
+}
 
 const char *cs_pam_token_problem(const char *t)
 {
@@ -219,6 +237,7 @@ static enum cs_pam_scan cs_pam_json(const char *body, size_t len,
 	memcpy(copy, body, len);
 	copy[len] = '\0';
 
+	pthread_once(&cs_pam_cjson_once, cs_pam_cjson_init);
 	pthread_mutex_lock(&cs_pam_cjson_lock);
 	*root = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
 	pthread_mutex_unlock(&cs_pam_cjson_lock);

@@ -6,8 +6,13 @@
 #include "check.h"
 #include "util/pam_proto.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -595,6 +600,70 @@ static void test_token_rule(void)
 	CHECK_STR(cs_pam_token_problem(big), "is empty or too long");
 }
 
+/*
+ * fork() while another thread parses: the child's own parse must not
+ * wait for ever on the parse lock the other thread held at the fork (the
+ * child has no such thread to release it).  A thread parses a 200 KB
+ * body in a loop while the main thread forks 40 times; each child
+ * parses once and must be done within 5 s (alarm).
+ */
+static volatile int fork_stop;
+
+static void *fork_parser(void *arg)
+{
+	const char *big = arg;
+	struct cs_pam_checkout o;
+	struct cs_pam_err e;
+
+	while (!fork_stop)
+		cs_pam_parse_checkout(200, big, strlen(big), &o, &e);
+	return NULL;
+}
+
+static void test_fork_while_parsing(void)
+{
+	struct timespec pause = { 0, 2000000 };
+	size_t n = 200000, i, o;
+	char *big = malloc(n + 64);
+	pthread_t th;
+	int k, hung = 0, status;
+	pid_t pid;
+
+	if (!CHECK(big != NULL))
+		return;
+	o = (size_t)snprintf(big, 64, "{\"status\":200,\"pad\":[");
+	for (i = 0; o + 4 < n; i++) {
+		big[o++] = i ? ',' : ' ';
+		big[o++] = '1';
+	}
+	memcpy(big + o, "]}", 3);
+	/* one parse first, so that whatever the parser sets up once is set up */
+	CHECK(cs_pam_parse_checkout(200, OK_BODY, strlen(OK_BODY), &out, &err) == 0);
+	fork_stop = 0;
+	if (!CHECK(pthread_create(&th, NULL, fork_parser, big) == 0)) {
+		free(big);
+		return;
+	}
+	for (k = 0; k < 40 && !hung; k++) {
+		nanosleep(&pause, NULL);
+		pid = fork();
+		if (pid == 0) {
+			alarm(5);
+			_exit(cs_pam_parse_checkout(200, OK_BODY, strlen(OK_BODY), &out, &err) == 0 ? 0 : 1);
+		}
+		if (!CHECK(pid > 0))
+			break;
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			hung = 1;
+	}
+	CHECK(!hung);
+	if (hung)
+		fprintf(stderr, "    fork %d: the child's parse hung or failed\n", k);
+	fork_stop = 1;
+	pthread_join(th, NULL);
+	free(big);
+}
+
 int main(void)
 {
 	test_token_rule();
@@ -608,5 +677,6 @@ int main(void)
 	test_ids();
 	test_checkin();
 	test_request_bodies();
+	test_fork_while_parsing();
 	return check_done("test_pam_parse");
 }
