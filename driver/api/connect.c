@@ -427,7 +427,11 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	rc = cs_conn_read_dsn(d, &c);
 	if (!SQL_SUCCEEDED(rc))
 		goto out;
-	cs_log_configure(&c.all);
+	if (cs_log_configure(&c.all) != 0) {
+		rc = cs_diag_add(&d->h, CS_S08001, "%s: ShimLogLevel must be error, warn, info or debug",
+				 d->dsn);
+		goto out;
+	}
 	if (cs_conf_check_keys(&c.all, err, sizeof(err))) {
 		rc = cs_diag_add(&d->h, CS_S08001, "%s: %s", d->dsn, err);
 		goto out;

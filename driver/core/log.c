@@ -12,10 +12,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "util/ascii.h"
 #include "util/conf.h"
 #include "util/connstr.h"
 #include "util/esc.h"
@@ -31,20 +31,41 @@ static const char *const cs_log_names[] = { "error", "warn", "info", "debug" };
 static void cs_log_always(enum cs_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-void cs_log_configure(const struct cs_attrs *cfg)
+/* The level a ShimLogLevel value names (ASCII, any case, blanks around
+ * it ignored as for the other typed keys), -2 for an empty value, or -1. */
+static int cs_log_level_of(const char *v)
+{
+	size_t n = strlen(v);
+	int i;
+
+	while (n > 0 && cs_ascii_blank((unsigned char)v[n - 1]))
+		n--;
+	while (n > 0 && cs_ascii_blank((unsigned char)*v)) {
+		v++;
+		n--;
+	}
+	if (n == 0)
+		return -2;
+	for (i = 0; i <= CS_LOG_DEBUG; i++)
+		if (cs_ascii_eqn(cs_log_names[i], v, n))
+			return i;
+	return -1;
+}
+
+int cs_log_configure(const struct cs_attrs *cfg)
 {
 	const char *file = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGFILE].name);
 	const char *level = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGLEVEL].name);
-	int i, opened = 0;
+	int lv = -2, opened = 0;
 
+	/* A misspelt level is refused like a misspelt key, log file or not. */
+	if (level && (lv = cs_log_level_of(level)) == -1)
+		return -1;
 	if (!file || !*file)
-		return;
+		return 0;
 	pthread_mutex_lock(&cs_log_lock);
-	if (level) {
-		for (i = 0; i <= CS_LOG_DEBUG; i++)
-			if (strcasecmp(level, cs_log_names[i]) == 0)
-				__atomic_store_n(&cs_log_level, i, __ATOMIC_RELAXED);
-	}
+	if (lv >= 0)
+		__atomic_store_n(&cs_log_level, lv, __ATOMIC_RELAXED);
 	if (!cs_log_fp || strcmp(file, cs_log_path) != 0) {
 		FILE *fp = fopen(file, "ae");
 
@@ -61,6 +82,7 @@ void cs_log_configure(const struct cs_attrs *cfg)
 	 * level (the version is defined once, in CMakeLists.txt). */
 	if (opened)
 		cs_log_always(CS_LOG_INFO, "credshim " CS_VERSION " opened this log");
+	return 0;
 }
 
 /* Formats and writes one line, whatever the level setting. */

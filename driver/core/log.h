@@ -12,8 +12,9 @@ struct cs_attrs;
 
 enum cs_log_level { CS_LOG_ERROR = 0, CS_LOG_WARN, CS_LOG_INFO, CS_LOG_DEBUG };
 
-/* Takes ShimLogFile / ShimLogLevel from a connection's configuration. */
-CS_HIDDEN void cs_log_configure(const struct cs_attrs *cfg);
+/* Takes ShimLogFile / ShimLogLevel from a connection's configuration;
+ * -1 (and nothing changed) when ShimLogLevel names no level. */
+CS_HIDDEN int cs_log_configure(const struct cs_attrs *cfg);
 CS_HIDDEN void cs_log(enum cs_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

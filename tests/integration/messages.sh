@@ -6,6 +6,8 @@
 #     naming the key and the nearest known one, in a DSN and in a DSN-less
 #     string, also when the misspelt key is the only Pam* key; other keys
 #     still reach the target driver;
+#   - a ShimLogLevel that names no level is 08001 too (any case and blanks
+#     around a level are accepted);
 #   - a TargetDriver odbcinst.ini does not know: IM003 naming the DSN and
 #     the closest registered driver names;
 #   - a token the PAM refuses (28000: "the PAM rejected the API token
@@ -110,6 +112,18 @@ expect "DSN-less, PamToken-file (not 'set exactly one of ...')" 08001 \
   -k "DRIVER={credshim};TargetDriver={SQLite3};Database=$db;PamUrl=$MOCKPAM_URL;PamRunHost=pg1;PamToken-file=$PAM_TOKEN_FILE"
 expect "the application's keys beside a DSN's are checked too" 08001 \
   "unknown key pamrunhots; did you mean PamRunHost?" -k "DSN=msg_passthrough;pamrunhots=pg1"
+expect "a ShimLogLevel that names no level" 08001 \
+  "(DSN-less connection): ShimLogLevel must be error, warn, info or debug" \
+  -k "DRIVER={credshim};TargetDriver={SQLite3};Database=$db;ShimLogLevel=verbose"
+out="$PAM_DIR/loglevel.out"
+printf 'SELECT a FROM t\n' | cs_client 30 isql -b -v -d'|' -k \
+  "DRIVER={credshim};TargetDriver={SQLite3};Database=$db;ShimLogLevel= Info " >"$out" 2>&1 || true
+if grep -qx 42 "$out"; then
+  pam_pass "ShimLogLevel=' Info ' is accepted: the query ran"
+else
+  pam_fail "ShimLogLevel=' Info ' was refused:"
+  sed 's/^/    /' "$out"
+fi
 
 out="$PAM_DIR/passthrough.out"
 printf 'SELECT a FROM t\n' | cs_client 30 isql -b -v -d'|' msg_passthrough >"$out" 2>&1 || true
