@@ -291,7 +291,7 @@ static int cs_agent_lock(const char *sock, int *lockfd)
 		return -1;
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int probe = cs_agent_dial(sock);
-		int up = probe >= 0;
+		int up = probe >= 0 || errno == EAGAIN;   /* EAGAIN: it listens, busy */
 
 		if (probe >= 0)
 			close(probe);

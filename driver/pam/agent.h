@@ -34,7 +34,8 @@ struct sockaddr_un;
 /* The address of the Unix socket path: 0, or -1 with errno ENAMETOOLONG
  * when path does not fit. */
 int cs_agent_sockaddr(const char *path, struct sockaddr_un *sa);
-/* A connected socket to path, or -1 with errno. */
+/* A connected non-blocking socket to path, or -1 with errno (EAGAIN:
+ * the agent's queue of connections is full). */
 int cs_agent_dial(const char *path);
 
 /* Sends one frame, within deadline (monotonic ms, 0 = none).  0 or -1

@@ -194,7 +194,11 @@ int cs_agent_dial(const char *path)
 
 	if (cs_agent_sockaddr(path, &sa) != 0)
 		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a blocking connect to an agent whose queue of
+	 * connections is full (stalled, or out of fds) would wait for ever,
+	 * past any login timeout; this one fails with EAGAIN instead.  The
+	 * frames are sent and read with poll and MSG_DONTWAIT anyway. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
@@ -247,7 +251,7 @@ static int cs_agent_connect(const struct cs_pam_cfg *cfg, struct cs_pam_err *err
 	const char *sock = cfg->agent_socket;
 	const char *prog = cfg->agent_path ? cfg->agent_path : CS_AGENT_DEFAULT_PATH;
 	long long until = cs_pam_now_ms() + CS_AGENT_START_MS;
-	int fd, started = 0;
+	int fd, started = 0, full = 0;
 
 	if (cs_agent_dir_check(sock, 1, err) != 0)
 		return -1;
@@ -257,7 +261,10 @@ static int cs_agent_connect(const struct cs_pam_cfg *cfg, struct cs_pam_err *err
 			return fd;
 		if (errno != ENOENT && errno != ECONNREFUSED && errno != EAGAIN)
 			break;
-		if (!started) {
+		/* EAGAIN: an agent listens but accepts nothing (its queue is
+		 * full): no second agent, only the wait. */
+		full = errno == EAGAIN;
+		if (!started && !full) {
 			cs_log(CS_LOG_INFO, "nothing listens on %s: starting %s", sock, prog);
 			if (access(prog, X_OK) != 0) {
 				cs_pam_errf(err, CS_S08001, 0, "credshim-agent at %s is unreachable and %s "
@@ -269,16 +276,23 @@ static int cs_agent_connect(const struct cs_pam_cfg *cfg, struct cs_pam_err *err
 		}
 		if (cfg->deadline_ms && cs_pam_now_ms() >= cfg->deadline_ms) {
 			cs_pam_errf(err, CS_SHYT00, 0, "the login timeout ran out waiting for "
-				    "credshim-agent at %s to start", sock);
+				    "credshim-agent at %s to %s", sock, full ? "accept the connection "
+				    "(its queue of connections is full)" : "start");
 			return -1;
 		}
 		if (cs_pam_now_ms() >= until) {
-			errno = ETIMEDOUT;
+			errno = full ? EAGAIN : ETIMEDOUT;
 			break;
 		}
 		usleep(CS_AGENT_RETRY_MS * 1000);
 	}
-	cs_pam_errf(err, CS_S08001, 0, "credshim-agent at %s is unreachable: %s", sock, strerror(errno));
+	if (errno == EAGAIN)
+		cs_pam_errf(err, CS_S08001, 0, "credshim-agent at %s accepts no connections: its queue "
+			    "of connections stayed full for %d s (is it stalled?)", sock,
+			    CS_AGENT_START_MS / 1000);
+	else
+		cs_pam_errf(err, CS_S08001, 0, "credshim-agent at %s is unreachable: %s", sock,
+			    strerror(errno));
 	return -1;
 }
 

@@ -280,9 +280,11 @@ static SQLRETURN cs_auth_config(struct cs_dbc *d, const struct cs_attrs *cfg, st
 	p->ca_path = cs_cfg_str(cfg, CS_K_PAMCAPATH);
 	p->duration_min = duration;
 	p->timeout_ms = (long)timeout * 1000;
+	/* An SQLUINTEGER, read as the target reads it: the pointer's upper
+	 * bits (a -1 passed as a pointer) are no part of it. */
 	lt = cs_dbc_find_attr(d, SQL_ATTR_LOGIN_TIMEOUT);
-	if (lt && !lt->is_str && lt->ival > 0)
-		p->deadline_ms = cs_reg_now_ms() + (long long)lt->ival * 1000;
+	if (lt && !lt->is_str && (SQLUINTEGER)lt->ival > 0)
+		p->deadline_ms = cs_reg_now_ms() + (long long)(SQLUINTEGER)lt->ival * 1000;
 	if (p->insecure)
 		cs_log(CS_LOG_WARN, "%s: PamInsecure=1: the PAM's TLS certificate is not verified", d->dsn);
 	return cs_auth_agent_config(d, cfg, c);

@@ -1311,6 +1311,27 @@ static void t_timeout(void)
 	}
 	result(mock_wait_outstanding(0, 3000), "in-flight checkout: all checked in");
 
+	/* SQL_ATTR_LOGIN_TIMEOUT is an SQLUINTEGER: the driver manager passes
+	 * 0xFFFFFFFF as (SQLPOINTER)-1, which credshim must not take for a
+	 * deadline already past: the checkout goes out, and psqlODBC gives
+	 * its own answer to 4294967295 s, as it would directly. */
+	mock_reset();
+	c = pam_conn("pg1", NULL);
+	SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(SQLLEN)-1, 0);
+	rc = conn_a(dbc, c, NULL, 0);
+	diag_get(SQL_HANDLE_DBC, dbc, &d);
+	ok = rc == SQL_ERROR && d.n > 0 && strcmp(d.state[0], "HYT00") != 0 && strstr(d.msg[0], "4294967295") &&
+	     mock_counter("checkouts") == 1;
+	result(ok, "SQL_ATTR_LOGIN_TIMEOUT=0xFFFFFFFF: checked out, the target's own refusal of the value");
+	if (!ok)
+		diag_print(&d);
+	result(mock_wait_outstanding(0, 3000), "SQL_ATTR_LOGIN_TIMEOUT=0xFFFFFFFF: checked in again");
+	if (SQL_SUCCEEDED(rc))
+		SQLDisconnect(dbc);
+	free(c);
+	dbc_free(dbc);
+	dbc = dbc_new(env);
+
 	/* A check-in that outlives PamTimeout. */
 	mock_reset();
 	c = pam_conn("pg1", "PamTimeout=1");
