@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -46,10 +47,19 @@
 #define CS_AGENT_IDLE_MAX     86400
 #define CS_AGENT_LOCK_WAIT_MS 10000
 #define CS_SD_LISTEN_FDS_START 3   /* the first fd systemd passes */
+#define CS_AGENT_EXIT_WAIT_MS 30000 /* for requests being served at SIGTERM */
 
 static volatile sig_atomic_t cs_agent_stop;
+/* Leaf lock (docs/architecture.md, "Locks"): the requests client threads
+ * are serving in the registry, and whether the exit has begun. */
+static pthread_mutex_t cs_agent_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cs_agent_cv = PTHREAD_COND_INITIALIZER;
+static int cs_agent_working;            /* guarded by cs_agent_mu */
+static int cs_agent_closing;            /* guarded by cs_agent_mu */
 static dev_t cs_agent_sock_dev;         /* the socket file this agent bound */
 static ino_t cs_agent_sock_ino;
+static int cs_agent_spare = -1;         /* main thread: a descriptor kept for EMFILE */
+static const char *cs_agent_sock_path;  /* for messages */
 static int cs_agent_clients;            /* atomic */
 static long long cs_agent_last_ms;      /* atomic: last client gone */
 
@@ -120,17 +130,95 @@ static int cs_client_send_err(struct cs_client *c, const char *sqlstate, const c
 	return cs_agent_send(c->fd, c->buf, cs_aw_end(&w), 0);
 }
 
-/* ACQUIRE: a lease from the registry, answered CRED or ERR. */
+/*
+ * Counts a registry call a client thread makes, so that the exit waits
+ * for it (a checkout in flight at SIGTERM would otherwise be answered by
+ * the PAM after the exit pass, and stay out).  -1 when the exit has begun
+ * and a new checkout must not start (acquire); a release always goes on.
+ */
+static int cs_agent_work_begin(int acquire)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&cs_agent_mu);
+	if (acquire && cs_agent_closing)
+		r = -1;
+	else
+		cs_agent_working++;
+	pthread_mutex_unlock(&cs_agent_mu);
+	return r;
+}
+
+/* The end of a counted call; 1 when the exit has begun meanwhile. */
+static int cs_agent_work_end(void)
+{
+	int closing;
+
+	pthread_mutex_lock(&cs_agent_mu);
+	cs_agent_working--;
+	closing = cs_agent_closing;
+	pthread_cond_broadcast(&cs_agent_cv);
+	pthread_mutex_unlock(&cs_agent_mu);
+	return closing;
+}
+
+/* The exit begins: no new checkout, and the calls being made end first
+ * (at most CS_AGENT_EXIT_WAIT_MS). */
+static void cs_agent_close_wait(void)
+{
+	long long until = cs_reg_now_ms() + CS_AGENT_EXIT_WAIT_MS;
+	int left;
+
+	pthread_mutex_lock(&cs_agent_mu);
+	cs_agent_closing = 1;
+	while (cs_agent_working > 0 && cs_reg_now_ms() < until) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&cs_agent_cv, &cs_agent_mu, &ts);
+	}
+	left = cs_agent_working;
+	pthread_mutex_unlock(&cs_agent_mu);
+	if (left > 0)
+		cs_log(CS_LOG_WARN, "exiting with %d request(s) still at the PAM after %d s", left,
+		       CS_AGENT_EXIT_WAIT_MS / 1000);
+}
+
+static const char cs_agent_exiting_msg[] = "[credshim] credshim-agent is exiting; connect again "
+					   "to start another";
+
+static int cs_client_acquire_now(struct cs_client *c, const struct cs_amsg *m);
+static int cs_client_release(struct cs_client *c, struct cs_pam_err *err, char *id, size_t idlen);
+
+/* ACQUIRE: a lease from the registry, answered CRED or ERR; none once the
+ * exit has begun (what came back meanwhile goes back at once). */
 static int cs_client_acquire(struct cs_client *c, const struct cs_amsg *m)
 {
-	struct cs_pam_checkout cred;
-	struct cs_pam_err err;
-	struct cs_awriter w;
-	int joined, r;
+	int r;
 
 	if (c->co)
 		return cs_client_send_err(c, "08001", "[credshim] credshim-agent: this connection "
 					  "holds a lease already");
+	if (cs_agent_work_begin(1) != 0)
+		return cs_client_send_err(c, "08001", cs_agent_exiting_msg);
+	r = cs_client_acquire_now(c, m);
+	cs_agent_work_end();
+	return r;
+}
+
+/* ACQUIRE, counted by cs_agent_work_begin. */
+static int cs_client_acquire_now(struct cs_client *c, const struct cs_amsg *m)
+{
+	struct cs_pam_checkout cred;
+	struct cs_pam_err err;
+	struct cs_awriter w;
+	int joined, r, closing;
+
 	if (cs_client_cfg(c, m) != 0)
 		return cs_client_send_err(c, "08001", "[credshim] credshim-agent: the request's PAM "
 					  "settings are incomplete or too long");
@@ -140,6 +228,18 @@ static int cs_client_acquire(struct cs_client *c, const struct cs_amsg *m)
 		cs_log(CS_LOG_WARN, "checkout for runHost %s (pid %d) failed: %s", c->run_host,
 		       (int)c->pid, err.msg);
 		return cs_client_send_err(c, err.sqlstate, err.msg);
+	}
+	pthread_mutex_lock(&cs_agent_mu);
+	closing = cs_agent_closing;
+	pthread_mutex_unlock(&cs_agent_mu);
+	if (closing) {
+		char id[CS_PAM_ID_MAX];
+
+		cs_log(CS_LOG_INFO, "exiting: request %s for pid %d goes back", cred.id, (int)c->pid);
+		cs_pam_checkout_wipe(&cred);
+		memset(&err, 0, sizeof(err));
+		cs_client_release(c, &err, id, sizeof(id));
+		return cs_client_send_err(c, "08001", cs_agent_exiting_msg);
 	}
 	cs_log(CS_LOG_INFO, "lent request %s for runHost %s (account %s) to pid %d%s", cred.id,
 	       c->run_host, cred.account, (int)c->pid, joined ? ", shared" : "");
@@ -164,7 +264,9 @@ static int cs_client_release(struct cs_client *c, struct cs_pam_err *err, char *
 	id[0] = '\0';
 	if (!c->co)
 		return 0;
+	cs_agent_work_begin(0);       /* a check-in the exit waits for */
 	r = cs_reg_release(c->co, id, idlen, err);
+	cs_agent_work_end();
 	c->co = NULL;
 	cs_log(CS_LOG_INFO, "pid %d released request %s", (int)c->pid, id);
 	return r;
@@ -230,6 +332,42 @@ static void *cs_client_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Out of descriptors with connections waiting (accept: EMFILE, ENFILE):
+ * poll would report them at once for ever, a busy loop, while their
+ * clients wait for nothing until their login timeout.  The spare
+ * descriptor makes room to take one, answer it 08001 saying why and
+ * close it.  Without a spare, a pause instead of the busy loop.
+ */
+static void cs_agent_refuse_nofd(int lfd)
+{
+	unsigned char b[512];
+	char msg[400];
+	struct cs_awriter w;
+	int fd;
+
+	if (cs_agent_spare < 0) {
+		usleep(100 * 1000);
+		cs_agent_spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		return;
+	}
+	close(cs_agent_spare);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		snprintf(msg, sizeof(msg), "[credshim] credshim-agent at %s has no file descriptor "
+			 "left for another connection (%d connected)", cs_agent_sock_path,
+			 __atomic_load_n(&cs_agent_clients, __ATOMIC_RELAXED));
+		cs_aw_begin(&w, b, sizeof(b), CS_AM_ERR);
+		cs_aw_str(&w, CS_AT_SQLSTATE, "08001");
+		cs_aw_str(&w, CS_AT_MSG, msg);
+		cs_agent_send(fd, b, cs_aw_end(&w), cs_pam_now_ms() + 100);
+		close(fd);
+	}
+	cs_agent_spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	cs_log(CS_LOG_WARN, "out of file descriptors (%d clients): refused a connection",
+	       __atomic_load_n(&cs_agent_clients, __ATOMIC_RELAXED));
+}
+
 /* A new connection: only from this user (SO_PEERCRED). */
 static void cs_agent_accept(int lfd)
 {
@@ -240,8 +378,11 @@ static void cs_agent_accept(int lfd)
 	pthread_t t;
 	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			cs_agent_refuse_nofd(lfd);
 		return;
+	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &ul) != 0 || uc.uid != getuid()) {
 		cs_log(CS_LOG_WARN, "refused a connection from uid %d (pid %d): only uid %u may use "
 		       "this agent", (int)uc.uid, (int)uc.pid, (unsigned)getuid());
@@ -490,6 +631,7 @@ int main(int argc, char **argv)
 	const char *idle_s = getenv("CREDSHIM_AGENT_IDLE"), *log = getenv("CREDSHIM_AGENT_LOG");
 	unsigned long idle = CS_AGENT_IDLE_DEFAULT;
 	struct sigaction sa;
+	sigset_t stop_sigs;
 	struct cs_pam_err err;
 	int i, lfd = -1, lockfd = -1, r, activated;
 
@@ -519,6 +661,13 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* An autostarted agent inherits the signal mask of the application's
+	 * thread that connected: with SIGTERM blocked there it would never
+	 * check in and exit on SIGTERM.  Every thread starts from this mask. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGINT);
+	pthread_sigmask(SIG_UNBLOCK, &stop_sigs, NULL);
 
 	activated = cs_agent_sd_listen(want, sock, sizeof(sock), &lfd);
 	if (activated < 0 || (activated && cs_agent_sd_check(sock) != 0))
@@ -543,13 +692,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cs_agent_pidfile(sock, 1);
+	cs_agent_sock_path = sock;
+	cs_agent_spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	cs_log(CS_LOG_INFO, "credshim-agent listening on %s (idle exit after %lu s)", sock, idle);
 	cs_reg_background(1);         /* failed check-ins: retried by a thread */
 	cs_agent_serve(lfd, (long long)idle * 1000);
-	/* Nobody new: then everything held goes back. */
+	/* Nobody new: then everything held goes back, once the requests
+	 * being served have their answers from the PAM. */
 	close(lfd);
 	if (!activated)                /* systemd's socket stays systemd's */
 		cs_agent_unlink(sock);
+	cs_agent_close_wait();
 	cs_agent_pidfile(sock, 0);
 	cs_reg_exit();
 	cs_log(CS_LOG_INFO, "credshim-agent on %s exits", sock);

@@ -56,8 +56,9 @@ CHECKOUT_ONLY_MODES = ("missing_passwd", "wrong_passwd")
 # Faults after a real checkout (the credential stays out at the mock, as a
 # real PAM would keep it): the answer is cut off mid-body, never sent,
 # announced with a Content-Length 100 bytes too long, or stalled for
-# "delay" seconds (or until the client goes) and then dropped.
-HELD_MODES = ("held_drop", "held_empty", "held_long", "held_stall")
+# "delay" seconds (or until the client goes) and then dropped; held_late:
+# the whole answer after "delay" seconds, whether the client waited or not.
+HELD_MODES = ("held_drop", "held_empty", "held_long", "held_stall", "held_late")
 # Hostile answers: "value" is the request id, the account or the message;
 # echo_token quotes the caller's own token, "value" says which part of it:
 # head (first 24), tail (last 24), middle (24 from the middle) or whole.
@@ -920,6 +921,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.hard_close()
         if mode == "held_empty":
             return self.hard_close()
+        if mode == "held_late":
+            time.sleep(fault["delay"])
+            try:
+                self.send_json(200, json.loads(body), close=True)
+            except (OSError, ssl.SSLError):
+                self.close_connection = True   # gone: the account stays out
+            return None
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body) + 100))

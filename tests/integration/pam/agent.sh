@@ -29,11 +29,15 @@
 #     socket other than its --socket; systemd-analyze --user verify passes
 #     on odbcinst/credshim-agent.socket and .service;
 # faults (integration.pam.agent_faults):
-#   - a stalled agent (SIGSTOP) and a stalled PAM behind the agent, login
-#     timeout 2 s: HYT00 within it; the agent SIGKILLed while a checkout
+#   - a stalled agent (SIGSTOP), the same with its queue of connections
+#     full, and a stalled PAM behind the agent, login timeout 2 s: HYT00
+#     within it; the agent SIGKILLed while a checkout
 #     waits at the PAM: 08001 naming the socket, within the login timeout;
 #     a fake agent of protocol version 2: 08001 naming both versions; a
-#     frame of another version to the agent: an ERR frame in words;
+#     frame of another version to the agent: an ERR frame in words; an
+#     agent out of file descriptors: 08001 at once, no busy loop; an
+#     agent autostarted by a thread blocking SIGTERM still obeys SIGTERM;
+#     SIGTERM while a checkout is at the PAM: its late answer checked in;
 # clients (integration.pam.agent_clients):
 #   - isql and pyodbc through one DSN with PamAgent=1 (only DSN keys
 #     differ from pam_pg1): both run as pg1's one account at the same time
@@ -267,12 +271,36 @@ agent_faults() {
   if [[ -n "$p" ]]; then
     kill -STOP $p
     CS_LOGIN_TIMEOUT=2 run_client "$AG" 1 >"$o" 2>&1 || true
+    # Its queue of connections full too (as after 129 clients that timed
+    # out: the kernel keeps them queued): connect(2) must not block past
+    # the login timeout (it did, for ever).
+    "$PAM_PY" - "$ASOCK" <<'PY'
+import socket, sys
+for i in range(5000):
+    s = socket.socket(socket.AF_UNIX)
+    s.setblocking(False)
+    try:
+        s.connect(sys.argv[1])
+    except BlockingIOError:
+        break
+    finally:
+        s.close()
+PY
+    of="$PAM_DIR/stalledfull.out"
+    CS_LOGIN_TIMEOUT=2 cs_client 30 "$CLIENT" "$AG" 1 >"$of" 2>&1 || true
     kill -CONT $p
     ms=$(failed_after "$o")
     if grep -q "^\[HYT00\].*credshim-agent at $ASOCK" "$o" && ((ms >= 1500 && ms <= 4000)); then
       pam_pass "stalled agent, login timeout 2 s: HYT00 naming the socket after $ms ms"
     else
       pam_fail "stalled agent, login timeout 2 s ($ms ms):"; cat "$o"
+    fi
+    ms=$(failed_after "$of")
+    if grep -q "^\[HYT00\].*credshim-agent at $ASOCK to accept the connection" "$of" &&
+       ((ms >= 1500 && ms <= 4000)); then
+      pam_pass "stalled agent, its queue full, login timeout 2 s: HYT00 naming the socket after $ms ms"
+    else
+      pam_fail "stalled agent, its queue full, login timeout 2 s ($ms ms):"; cat "$of"
     fi
   else
     pam_fail "no agent to stall"
@@ -310,13 +338,6 @@ agent_faults() {
     else
       pam_fail "agent SIGKILLed mid-request ($ms ms):"; cat "$o"
     fi
-    ms=$(failed_after "$of")
-    if grep -q "^\[HYT00\].*credshim-agent at $ASOCK to accept the connection" "$of" &&
-       ((ms >= 1500 && ms <= 4000)); then
-      pam_pass "stalled agent, its queue full, login timeout 2 s: HYT00 naming the socket after $ms ms"
-    else
-      pam_fail "stalled agent, its queue full, login timeout 2 s ($ms ms):"; cat "$of"
-    fi
   else
     pam_fail "the checkout never reached the PAM"; wait "$r" || true; cat "$o"
   fi
@@ -351,6 +372,87 @@ PY
 ) || true
   pam_check "a driver of version 7: the agent answers ERR of its version 1 naming the mismatch ($r)" \
     test "$r" = "version 1 type 0x83 True"
+
+  # An agent out of file descriptors (RLIMIT_NOFILE 24, 40 idle clients)
+  # answers a further connect at once, 08001 saying so; it span on poll
+  # and left the connect queued until the login timeout.
+  local s4="$PAM_DIR/agent4/agent.sock" ap hp t0 t1
+  mkdir -m 0700 "$PAM_DIR/agent4"
+  prlimit --nofile=24:24 "$AGENT" --socket "$s4" --idle 60 &
+  ap=$!
+  for ((i = 0; i < 100; i++)); do [[ -S "$s4" ]] && break; sleep 0.05; done
+  "$PAM_PY" - "$s4" "$PAM_DIR/agent4/ready" <<'PY' &
+import socket, sys, time
+socks = []
+for i in range(40):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    socks.append(s)
+open(sys.argv[2], "w").close()
+time.sleep(60)
+PY
+  hp=$!
+  for ((i = 0; i < 100; i++)); do [[ -e "$PAM_DIR/agent4/ready" ]] && break; sleep 0.05; done
+  sleep 0.5
+  t0=$(awk '{print $14 + $15}' "/proc/$ap/stat")
+  sleep 2
+  t1=$(awk '{print $14 + $15}' "/proc/$ap/stat")
+  o="$PAM_DIR/nofd.out"
+  CS_LOGIN_TIMEOUT=5 cs_client 30 "$CLIENT" "$BASE0;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$s4};PamAgentPath=/nonexistent/credshim-agent" 1 >"$o" 2>&1 || true
+  ms=$(failed_after "$o")
+  if grep -q "^\[08001\].*credshim-agent at $s4 has no file descriptor left" "$o" && ((ms < 2000)); then
+    pam_pass "agent out of file descriptors: 08001 saying so after $ms ms"
+  else
+    pam_fail "agent out of file descriptors ($ms ms):"; cat "$o"
+  fi
+  pam_check "agent out of file descriptors: no busy loop ($((t1 - t0)) ticks of CPU in 2 s)" \
+    test $((t1 - t0)) -lt 20
+  kill "$hp" 2>/dev/null || true
+  wait "$hp" 2>/dev/null || true
+  kill -TERM "$ap" 2>/dev/null || true
+  wait "$ap" 2>/dev/null || true
+
+  # An application whose connecting thread blocks SIGTERM autostarts the
+  # agent: the agent still checks in and exits on SIGTERM (it inherited
+  # the mask and ignored SIGTERM).
+  local s3="$PAM_DIR/agent3/agent.sock"
+  if CS_BLOCK_SIGTERM=1 start_hold "$BASE;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$s3}" &&
+     wait_outstanding 5 1; then
+    kill -TERM $(agent_pids "$s3")
+    pam_check "agent autostarted with SIGTERM blocked: SIGTERM checks its lease in within 5 s" \
+      wait_outstanding 5 0
+    kill_hold
+    for ((i = 0; i < 50; i++)); do [[ -z "$(agent_pids "$s3")" ]] && break; sleep 0.1; done
+    pam_check "agent autostarted with SIGTERM blocked: SIGTERM, it exited" test -z "$(agent_pids "$s3")"
+  else
+    pam_fail "SIGTERM blocked: holding client did not connect"; kill_hold
+  fi
+  agent_stop "$s3"
+
+  # SIGTERM while a checkout is at the PAM, which answers 2 s later: the
+  # agent waits for the answer and checks it in before it exits (it left
+  # it out); the client gets 08001 saying the agent exits.
+  run_client "$AG" 1 >/dev/null 2>&1 || true
+  f0=$(counter faults_fired)
+  pam_ctl fault held_late --on checkout --count 1 --delay 2 >/dev/null
+  o="$PAM_DIR/termreq.out"
+  CS_LOGIN_TIMEOUT=15 run_client "$AG" 1 >"$o" 2>&1 &
+  r=$!
+  if wait_counter 10 faults_fired $((f0 + 1)); then
+    p=$(agent_pids)
+    kill -TERM $p
+    wait "$r" || true
+    if grep -q "^\[08001\].*credshim-agent is exiting" "$o"; then
+      pam_pass "SIGTERM mid-checkout: 08001, the agent is exiting"
+    else
+      pam_fail "SIGTERM mid-checkout:"; cat "$o"
+    fi
+  else
+    pam_fail "SIGTERM mid-checkout: the checkout never reached the PAM"; wait "$r" || true; cat "$o"
+  fi
+  pam_ctl clear-faults >/dev/null
+  pam_check "SIGTERM mid-checkout: the late answer was checked in, nothing left out" \
+    wait_outstanding 10 0
 }
 
 # ---- isql and pyodbc through a DSN with PamAgent=1 ------------------------

@@ -10,8 +10,10 @@
  *
  * Failures print the SQLSTATE and message of each diagnostic record, and
  * "connect failed after N ms".  CS_LOGIN_TIMEOUT=S sets SQL_ATTR_LOGIN_TIMEOUT
- * before each connect.
+ * before each connect.  CS_BLOCK_SIGTERM=1 blocks SIGTERM and SIGINT first, as
+ * an application that handles them in a thread of its own does.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,14 @@ int main(int argc, char **argv)
 	if (argc != 3) {
 		fprintf(stderr, "usage: agent_client CONNSTR N|hold\n");
 		return 2;
+	}
+	if (getenv("CS_BLOCK_SIGTERM")) {
+		sigset_t ss;
+
+		sigemptyset(&ss);
+		sigaddset(&ss, SIGTERM);
+		sigaddset(&ss, SIGINT);
+		sigprocmask(SIG_BLOCK, &ss, NULL);
 	}
 	hold = strcmp(argv[2], "hold") == 0;
 	n = hold ? 1 : strtol(argv[2], NULL, 10);
