@@ -293,11 +293,12 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 {
 	SQLHDBC th = SQL_NULL_HDBC;
 	SQLRETURN rc;
+	int created;
 
 	rc = cs_conn_build_target(d, c);
 	if (!SQL_SUCCEEDED(rc))
 		return rc;
-	d->tenv = cs_env_tenv_get(d->env, c->drv, &d->h);
+	d->tenv = cs_env_tenv_get(d->env, c->drv, &d->h, &created);
 	if (!d->tenv)
 		return SQL_ERROR;
 	rc = cs_target_alloc_dbc(d, d->tenv, &th);
@@ -310,12 +311,22 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 	d->h.target = th;
 	cs_dbc_apply_attrs(d, 1);
 	rc = cs_conn_call_target(d, c->tconn, wide, &c->tout);
+	/* The connect's records, before credshim's next calls of the target
+	 * (SQLGetFunctions, the attributes below) can clear them. */
+	if (rc != SQL_SUCCESS)
+		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, th, 1);
 	if (!SQL_SUCCEEDED(rc)) {
-		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, th);
 		cs_conn_drop_target(d);
 		return rc;
 	}
 	d->connected = 1;
+	/* What the driver manager adds when it finds the target speaking
+	 * another ODBC version than the application's (SQL_OV_ODBC3_80 with
+	 * psqlODBC 13 or SQLite ODBC), as it would add it directly. */
+	if (!cs_env_tenv_version_ok(d->env, d->tenv, created)) {
+		cs_diag_dm(&d->h, CS_S01000, "Driver does not support the requested version");
+		rc = SQL_SUCCESS_WITH_INFO;
+	}
 	d->diag_via_error = cs_target_diag_via_error(d);
 	d->have_funcs = d->h.drv->a[CS_FN_SQLGetFunctions] &&
 		SQL_SUCCEEDED(((cs_pf_SQLGetFunctions)d->h.drv->a[CS_FN_SQLGetFunctions])(d->h.target,
@@ -487,7 +498,7 @@ static SQLRETURN cs_conn_closed(struct cs_dbc *d, SQLRETURN rc)
 
 	cs_dbc_drop_children(d);
 	if (rc == SQL_SUCCESS_WITH_INFO)
-		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target);
+		cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target, d->diag_via_error);
 	arc = cs_auth_end(d);
 	cs_conn_drop_target(d);
 	cs_log(CS_LOG_INFO, "%s: disconnected", d->dsn);

@@ -181,7 +181,7 @@ SQLRETURN cs_dbc_apply_attrs(struct cs_dbc *d, int before_connect)
 		}
 		c->retry = 0;
 		if (!SQL_SUCCEEDED(r)) {
-			cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target);
+			cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target, 1);
 			cs_diag_add(&d->h, CS_S01S02, "connection attribute %d was not accepted by the "
 				    "target driver", (int)c->attr);
 			rc = SQL_SUCCESS_WITH_INFO;

@@ -110,6 +110,7 @@ struct cs_handle {
 struct cs_tenv {
 	struct cs_driver *drv;
 	SQLHENV henv;
+	int version_refused;          /* it did not take the ODBC version */
 	unsigned conns;               /* connections using it */
 	struct cs_tenv *next;
 };
@@ -231,12 +232,17 @@ CS_HIDDEN SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state,
 /* Moves h's last own record to the front (credshim's summary of a
  * failure before the target's records imported with it). */
 CS_HIDDEN void cs_diag_last_first(struct cs_handle *h);
-/* Copies every diagnostic record of a target handle into h's own list
- * (used before a target handle is freed). */
+/* Copies every diagnostic record of a target handle into h's own list,
+ * through SQLError when via_error, as the driver manager would read them
+ * (before a target handle is freed, or later calls clear its records);
+ * the target's records are then hidden. */
 CS_HIDDEN void cs_diag_import(struct cs_handle *h, struct cs_driver *drv,
-			      SQLSMALLINT type, SQLHANDLE th);
+			      SQLSMALLINT type, SQLHANDLE th, int via_error);
 CS_HIDDEN SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn);
 CS_HIDDEN SQLRETURN cs_disowned(struct cs_handle *h);
+/* Adds a record worded as the driver manager's own, for what it would
+ * raise itself talking to the target directly. */
+CS_HIDDEN void cs_diag_dm(struct cs_handle *h, enum cs_state state, const char *text);
 /* The connection a handle belongs to (NULL for an environment). */
 CS_HIDDEN struct cs_dbc *cs_handle_dbc(struct cs_handle *h);
 /* Imports the target's records through its SQLError when the connection
@@ -284,7 +290,10 @@ static inline int cs_target_admits(struct cs_handle *h, SQLUSMALLINT api)
 
 /* env.c */
 CS_HIDDEN struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv,
-					  struct cs_handle *errh);
+					  struct cs_handle *errh, int *created);
+/* Whether the target of t speaks e's ODBC version, as the driver manager
+ * would find it at a connect (created: the connect created t). */
+CS_HIDDEN int cs_env_tenv_version_ok(struct cs_env *e, struct cs_tenv *t, int created);
 CS_HIDDEN void cs_env_tenv_put(struct cs_env *e, struct cs_tenv *t);
 
 #endif

@@ -73,15 +73,32 @@ SQLRETURN cs_diag_add(struct cs_handle *h, enum cs_state state, const char *fmt,
 }
 
 /*
+ * A record worded as the driver manager words its own ("[unixODBC][Driver
+ * Manager]" and text), where credshim stands in for something the driver
+ * manager does when it talks to a target itself, so the application
+ * cannot tell the difference.
+ */
+void cs_diag_dm(struct cs_handle *h, enum cs_state state, const char *text)
+{
+	static const char prefix[] = "[unixODBC][Driver Manager]";
+	size_t n = strlen(text);
+	char *msg = malloc(sizeof(prefix) + n);
+
+	if (!msg)
+		return;
+	memcpy(msg, prefix, sizeof(prefix) - 1);
+	memcpy(msg + sizeof(prefix) - 1, text, n + 1);
+	cs_diag_push(h, cs_states[state].code, 0, msg);
+}
+
+/*
  * A W call that unixODBC makes to credshim for a function the target
  * disowns in SQLGetFunctions.  Talking to the target directly, the driver
- * manager itself would refuse the call with this record; credshim gives
- * the application the same one, so it cannot tell the difference.
+ * manager itself would refuse the call with this record.
  */
 SQLRETURN cs_disowned(struct cs_handle *h)
 {
-	cs_diag_push(h, cs_states[CS_SIM001].code, 0,
-		     strdup("[unixODBC][Driver Manager]Driver does not support this function"));
+	cs_diag_dm(h, CS_SIM001, "Driver does not support this function");
 	return SQL_ERROR;
 }
 
@@ -106,46 +123,81 @@ void cs_diag_last_first(struct cs_handle *h)
 }
 
 /*
- * Copies the target handle's records into h's own list, so they survive
- * the target handle being freed (a failed connect, a disconnect).
+ * One record of a target handle through its SQLError (via_error) or
+ * SQLGetDiagRec, ANSI when it has that, else W, into h's own list; with
+ * a buffer of SQL_MAX_MESSAGE_LENGTH + 1 characters, the driver
+ * manager's (a target may cut a longer message into records of the size
+ * it is asked for).  SQL_SUCCEEDED when there was one.
  */
-void cs_diag_import(struct cs_handle *h, struct cs_driver *drv, SQLSMALLINT type, SQLHANDLE th)
+static SQLRETURN cs_diag_import_one(struct cs_handle *h, struct cs_driver *drv, SQLSMALLINT type,
+				    SQLHANDLE th, SQLSMALLINT rec, int via_error)
 {
-	SQLSMALLINT i, len;
-	SQLINTEGER native;
+	enum cs_fn f = via_error ? CS_FN_SQLError : CS_FN_SQLGetDiagRec;
+	SQLHDBC hdbc = type == SQL_HANDLE_DBC ? th : SQL_NULL_HDBC;
+	SQLHSTMT hstmt = type == SQL_HANDLE_STMT ? th : SQL_NULL_HSTMT;
+	SQLINTEGER native = 0;
+	SQLSMALLINT len = 0;
+	SQLRETURN rc;
+	char *msg;
+
+	if (drv->a[f]) {
+		SQLCHAR state[6] = "", text[SQL_MAX_MESSAGE_LENGTH + 1] = "";
+
+		if (via_error)
+			rc = ((cs_pfa_SQLError)drv->a[f])(SQL_NULL_HENV, hdbc, hstmt, state, &native, text,
+							  sizeof(text), &len);
+		else
+			rc = ((cs_pfa_SQLGetDiagRec)drv->a[f])(type, th, rec, state, &native, text,
+							       sizeof(text), &len);
+		if (SQL_SUCCEEDED(rc) && (msg = strndup((char *)text, sizeof(text) - 1)))
+			cs_diag_push(h, (char *)state, native, msg);
+	} else {
+		SQLWCHAR state[6] = {0}, text[SQL_MAX_MESSAGE_LENGTH + 1] = {0};
+		const SQLSMALLINT cap = sizeof(text) / sizeof(text[0]);
+		char st8[6];
+
+		if (via_error)
+			rc = ((cs_pfw_SQLError)drv->w[f])(SQL_NULL_HENV, hdbc, hstmt, state, &native, text, cap,
+							  &len);
+		else
+			rc = ((cs_pfw_SQLGetDiagRec)drv->w[f])(type, th, rec, state, &native, text, cap, &len);
+		if (!SQL_SUCCEEDED(rc))
+			return rc;
+		cs_u16_to_utf8(state, cs_u16_nlen(state, 5), st8, sizeof(st8));
+		msg = cs_u16_to_utf8_dup(text, cs_u16_nlen(text, (size_t)cap - 1), NULL);
+		if (msg)
+			cs_diag_push(h, st8, native, msg);
+	}
+	return rc;
+}
+
+/*
+ * Copies every diagnostic record of a target handle into h's own list,
+ * read as the driver manager reads them when it talks to the target
+ * itself: through SQLError when via_error (always after a connect: the
+ * driver manager reads a connect's records through SQLError when the
+ * driver has it) and the target has it, else SQLGetDiagRec.  For a
+ * failed connect or a disconnect, whose target handle is freed, and for
+ * a connect that succeeded with warnings, which later calls of the target
+ * may clear (psqlODBC's SQLGetFunctions does): the records left on the
+ * target are not read again.
+ */
+void cs_diag_import(struct cs_handle *h, struct cs_driver *drv, SQLSMALLINT type, SQLHANDLE th,
+		    int via_error)
+{
+	SQLSMALLINT i;
 
 	if (!drv || !th)
 		return;
-	for (i = 1; i <= CS_DIAG_MAX; i++) {
-		SQLRETURN rc;
-		char *msg;
-
-		if (drv->a[CS_FN_SQLGetDiagRec]) {
-			SQLCHAR state[6] = "", text[SQL_MAX_MESSAGE_LENGTH * 2];
-
-			rc = ((cs_pfa_SQLGetDiagRec)drv->a[CS_FN_SQLGetDiagRec])(type, th, i, state,
-					&native, text, sizeof(text), &len);
-			if (!SQL_SUCCEEDED(rc))
-				break;
-			msg = strdup((char *)text);
-			if (msg)
-				cs_diag_push(h, (char *)state, native, msg);
-		} else if (drv->w[CS_FN_SQLGetDiagRec]) {
-			SQLWCHAR state[6] = {0}, text[SQL_MAX_MESSAGE_LENGTH * 2];
-			char st8[16];
-
-			rc = ((cs_pfw_SQLGetDiagRec)drv->w[CS_FN_SQLGetDiagRec])(type, th, i, state,
-					&native, text, sizeof(text) / sizeof(text[0]), &len);
-			if (!SQL_SUCCEEDED(rc))
-				break;
-			cs_u16_to_utf8(state, cs_u16_len(state), st8, sizeof(st8));
-			msg = cs_u16_to_utf8_dup(text, cs_u16_len(text), NULL);
-			if (msg)
-				cs_diag_push(h, st8, native, msg);
-		} else {
+	if (!drv->a[CS_FN_SQLError] && !drv->w[CS_FN_SQLError])
+		via_error = 0;
+	if (!via_error && !drv->a[CS_FN_SQLGetDiagRec] && !drv->w[CS_FN_SQLGetDiagRec])
+		return;
+	for (i = 1; i <= CS_DIAG_MAX; i++)
+		if (!SQL_SUCCEEDED(cs_diag_import_one(h, drv, type, th, i, via_error)))
 			break;
-		}
-	}
+	h->diag.hide_target = 1;
+	h->dirty = 1;
 }
 
 struct cs_dbc *cs_handle_dbc(struct cs_handle *h)
@@ -177,7 +229,7 @@ void cs_diag_drain(struct cs_handle *h, SQLSMALLINT type)
 	SQLHSTMT hstmt = SQL_NULL_HSTMT;
 	int i;
 
-	if (!d || !d->diag_via_error || !drv || !h->target || h->diag.drained)
+	if (!d || !d->diag_via_error || !drv || !h->target || h->diag.drained || h->diag.hide_target)
 		return;
 	if (type == SQL_HANDLE_STMT)
 		hstmt = h->target;

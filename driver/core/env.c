@@ -12,10 +12,17 @@
 #include "core/cs.h"
 #include "core/fntypes.h"
 
-static SQLRETURN cs_tenv_alloc(struct cs_env *e, struct cs_driver *drv, SQLHENV *out)
+/*
+ * A target environment with the application's ODBC version.  *refused is
+ * set when the target did not take that version as the driver manager
+ * asks for it (unixODBC's __connect_part_one): an ODBC 2 driver (no
+ * SQLAllocHandle), no SQLSetEnvAttr, or a return other than SQL_SUCCESS.
+ */
+static SQLRETURN cs_tenv_alloc(struct cs_env *e, struct cs_driver *drv, SQLHENV *out, int *refused)
 {
 	SQLRETURN rc;
 
+	*refused = 1;
 	if (drv->a[CS_FN_SQLAllocHandle])
 		rc = ((cs_pf_SQLAllocHandle)drv->a[CS_FN_SQLAllocHandle])(SQL_HANDLE_ENV,
 				SQL_NULL_HANDLE, out);
@@ -26,7 +33,8 @@ static SQLRETURN cs_tenv_alloc(struct cs_env *e, struct cs_driver *drv, SQLHENV 
 	if (drv->a[CS_FN_SQLSetEnvAttr]) {
 		cs_pf_SQLSetEnvAttr set = (cs_pf_SQLSetEnvAttr)drv->a[CS_FN_SQLSetEnvAttr];
 
-		set(*out, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)(intptr_t)e->odbc_version, 0);
+		rc = set(*out, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)(intptr_t)e->odbc_version, 0);
+		*refused = rc != SQL_SUCCESS || !drv->a[CS_FN_SQLAllocHandle];
 		if (e->output_nts != SQL_TRUE)
 			set(*out, SQL_ATTR_OUTPUT_NTS, (SQLPOINTER)(intptr_t)e->output_nts, 0);
 	}
@@ -57,17 +65,20 @@ static struct cs_tenv *cs_env_tenv_find_locked(struct cs_env *e, struct cs_drive
 }
 
 /*
- * The target environment of e for drv, created at first use.  Takes a
- * connection reference (released by cs_env_tenv_put).  Errors go to errh.
- * The target is called without the environment lock: two threads that
- * both create one keep the first listed and free the other.
+ * The target environment of e for drv, created at first use (*created
+ * set).  Takes a connection reference (released by cs_env_tenv_put).
+ * Errors go to errh.  The target is called without the environment lock:
+ * two threads that both create one keep the first listed and free the
+ * other.
  */
-struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct cs_handle *errh)
+struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct cs_handle *errh,
+				int *created)
 {
 	struct cs_tenv *t, *mine;
 	SQLRETURN rc;
 
 	CS_ASSERT_KIND(&e->h, CS_KIND_ENV);
+	*created = 0;
 	cs_mutex_lock(&e->lock);
 	t = cs_env_tenv_find_locked(e, drv);
 	if (t)
@@ -80,7 +91,7 @@ struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct 
 		cs_diag_add(errh, CS_SHY001, "out of memory");
 		return NULL;
 	}
-	rc = cs_tenv_alloc(e, drv, &mine->henv);
+	rc = cs_tenv_alloc(e, drv, &mine->henv, &mine->version_refused);
 	if (!SQL_SUCCEEDED(rc)) {
 		cs_diag_add(errh, CS_SIM004, "the target driver %s failed to allocate an environment",
 			    drv->path);
@@ -100,10 +111,36 @@ struct cs_tenv *cs_env_tenv_get(struct cs_env *e, struct cs_driver *drv, struct 
 		e->tenvs = mine;
 	}
 	cs_mutex_unlock(&e->lock);
-	if (!t)
+	if (!t) {
+		*created = 1;
 		return mine;
+	}
 	cs_tenv_free(mine);
 	return t;
+}
+
+/*
+ * Whether a connect through t finds the target speaking the application's
+ * ODBC version, decided as unixODBC decides it for a driver it loads
+ * itself (__connect_part_one), which otherwise warns 01000 at connect: on
+ * the connect that created the environment, the version is refused when
+ * setting it was; else it is what the target's SQLGetEnvAttr answers
+ * with SQL_SUCCESS (the requested one when it answers otherwise), and on
+ * later connects ODBC 2 for a target without SQLGetEnvAttr.
+ */
+int cs_env_tenv_version_ok(struct cs_env *e, struct cs_tenv *t, int created)
+{
+	cs_pf_SQLGetEnvAttr get = (cs_pf_SQLGetEnvAttr)t->drv->a[CS_FN_SQLGetEnvAttr];
+	SQLINTEGER v = SQL_OV_ODBC2;
+
+	CS_ASSERT_KIND(&e->h, CS_KIND_ENV);
+	if (created && t->version_refused)
+		v = SQL_OV_ODBC2;
+	else if (get && get(t->henv, SQL_ATTR_ODBC_VERSION, &v, 0, NULL) != SQL_SUCCESS)
+		v = e->odbc_version;
+	else if (!get && created)
+		v = e->odbc_version;
+	return v == e->odbc_version;
 }
 
 /* Drops a connection reference; frees the target environment with the

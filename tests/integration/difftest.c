@@ -2157,6 +2157,72 @@ static void step_connstr(void)
 	free_stmt(s);
 }
 
+/*
+ * The diagnostics of a connect, which the driver manager reads from the
+ * driver within the connect: one that succeeds with a warning (psqlODBC
+ * runs ConnSettings and reports its failure as 01S02; other targets
+ * ignore the key), one that fails (a database that cannot exist: SQLite
+ * ODBC's text differs between SQLError and SQLGetDiagRec), and connects
+ * in an ODBC 2 and an ODBC 3.80 environment (the driver manager warns
+ * 01000 when the target does not report the version asked for).
+ */
+/* Connects a new connection of env with "DSN=<dsn>;<keys>"; the
+ * connection, NULL when the connect failed (then freed). */
+static SQLHDBC connect_diags(SQLHENV env, const char *what, const char *keys)
+{
+	char conn[512];
+	SQLHDBC dbc = SQL_NULL_HDBC;
+	SQLRETURN rc;
+
+	chk("SQLAllocHandle(DBC)", SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc), SQL_HANDLE_ENV, env);
+	snprintf(conn, sizeof(conn), "DSN=%s%s%s", g_dsn, *keys ? ";" : "", keys);
+	rc = g_wide ? SQLDriverConnectW(dbc, NULL, tin(conn), SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT)
+		    : SQLDriverConnect(dbc, NULL, tin(conn), SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+	chk(what, rc, SQL_HANDLE_DBC, dbc);
+	if (SQL_SUCCEEDED(rc))
+		return dbc;
+	chk("SQLFreeHandle(DBC)", SQLFreeHandle(SQL_HANDLE_DBC, dbc), 0, NULL);
+	return SQL_NULL_HDBC;
+}
+
+static void disconnect_free(SQLHDBC dbc)
+{
+	if (!dbc)
+		return;
+	chk("SQLDisconnect", SQLDisconnect(dbc), SQL_HANDLE_DBC, dbc);
+	chk("SQLFreeHandle(DBC)", SQLFreeHandle(SQL_HANDLE_DBC, dbc), 0, NULL);
+}
+
+static void step_connect_diags(void)
+{
+	static const SQLINTEGER versions[] = { SQL_OV_ODBC2, SQL_OV_ODBC3_80 };
+	size_t i;
+
+	say("== connect diagnostics");
+	disconnect_free(connect_diags(g_env, "SQLDriverConnect(DSN=...;ConnSettings=SELECT 1/0)",
+				      "ConnSettings=SELECT 1/0"));
+	disconnect_free(connect_diags(g_env, "SQLDriverConnect(DSN=...;Database=/nonexistent/cs-difftest/db)",
+				      "Database=/nonexistent/cs-difftest/db"));
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		SQLHENV env = SQL_NULL_HENV;
+		SQLHDBC first;
+		char what[128];
+
+		say("SQLAllocHandle(ENV) -> %s", rcname(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env)));
+		snprintf(what, sizeof(what), "SQLSetEnvAttr(SQL_ATTR_ODBC_VERSION, %ld)", (long)versions[i]);
+		chk(what, SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)(intptr_t)versions[i], 0),
+		    SQL_HANDLE_ENV, env);
+		/* The first connect creates the target's environment, the
+		 * second, while the first is open, finds it: the driver
+		 * manager asks the target differently then. */
+		first = connect_diags(env, "SQLDriverConnect(DSN=...) in that environment", "");
+		disconnect_free(connect_diags(env, "SQLDriverConnect(DSN=...) in that environment, a second "
+					      "connection", ""));
+		disconnect_free(first);
+		chk("SQLFreeHandle(ENV)", SQLFreeHandle(SQL_HANDLE_ENV, env), 0, NULL);
+	}
+}
+
 static void step_drop(void)
 {
 	char sql[512];
@@ -2223,6 +2289,7 @@ int main(int argc, char **argv)
 	step_transactions();
 	step_misc();
 	step_connstr();
+	step_connect_diags();
 	step_drop();
 	step_end();
 	say("end of script");
