@@ -20,12 +20,12 @@ build="${1:?usage: check_links_doc.sh BUILD-DIR}"
 tests=$(ctest --test-dir "$build" -N | sed -n 's/^ *Test *#[0-9]*: *//p')
 [[ -n "$tests" ]] || { echo "ctest -N in $build lists no test"; echo "0 passed, 1 failed"; exit 1; }
 if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  files=$(git -C "$src" ls-files '*.md')
+  mapfile -t files < <(git -C "$src" ls-files '*.md')
 else
-  files=$(cd "$src" && find . -name '*.md' -not -path './build*' -not -path './.git/*' | sed 's|^\./||')
+  mapfile -t files < <(cd "$src" && find . -name '*.md' -not -path './build*' -not -path './.git/*' | sed 's|^\./||')
 fi
 
-CS_TESTS="$tests" /usr/bin/python3 - "$src" $files <<'PY'
+CS_TESTS="$tests" /usr/bin/python3 - "$src" "${files[@]}" <<'PY'
 import os, re, sys
 
 root, files = sys.argv[1], sys.argv[2:]
