@@ -5,7 +5,8 @@
 # for every key of driver/util/keys.def and every SQLSTATE of
 # driver/util/sqlstate.def, no developer text, names the installed
 # documentation, groff reads it without a warning, and the DSN template
-# odbcinst/credshim.dsn.ini names every key too.
+# odbcinst/credshim.dsn.ini names every key too and no file of the source
+# tree.
 set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 man="$src/docs/credshim.7"
@@ -36,6 +37,9 @@ for k in $keys; do
   grep -qE "^;?$k *=" "$src/odbcinst/credshim.dsn.ini" || missing="$missing $k"
 done
 if [[ -z "$missing" ]]; then ok "odbcinst/credshim.dsn.ini names every key"; else bad "odbcinst/credshim.dsn.ini lacks:$missing"; fi
+# It is installed for users too: the documents it names are installed ones.
+dev=$(grep -nE '(^|[^A-Za-z0-9_/.-])(docs|tests|driver)/[A-Za-z]' "$src/odbcinst/credshim.dsn.ini" || true)
+if [[ -z "$dev" ]]; then ok "odbcinst/credshim.dsn.ini names no file of the source tree"; else bad "source paths in odbcinst/credshim.dsn.ini: $dev"; fi
 
 # For users: the rendered text (comments aside) names no file of the
 # source tree; every SQLSTATE of sqlstate.def has an entry; each document

@@ -780,7 +780,7 @@ static void cs_pam_note_held(const struct cs_pam_cfg *cfg, struct cs_pam_err *er
 	cs_pam_printable(rh, sizeof(rh), cfg->run_host);
 	snprintf(note, sizeof(note), "; the PAM may now hold a checkout for "
 		 "runHost %s until its duration (%lu min) ends: see "
-		 "docs/troubleshooting.md", rh, cfg->duration_min);
+		 "credshim's troubleshooting.md", rh, cfg->duration_min);
 	n = strlen(err->msg);
 	k = strlen(note);
 	if (n + k >= sizeof(err->msg)) {
