@@ -331,8 +331,11 @@ static SQLRETURN cs_conn_login(struct cs_dbc *d, struct cs_conn_ctx *c, int wide
 	d->have_funcs = d->h.drv->a[CS_FN_SQLGetFunctions] &&
 		SQL_SUCCEEDED(((cs_pf_SQLGetFunctions)d->h.drv->a[CS_FN_SQLGetFunctions])(d->h.target,
 				SQL_API_ODBC3_ALL_FUNCTIONS, d->funcs));
-	if (cs_dbc_apply_attrs(d, 0) != SQL_SUCCESS)
-		rc = SQL_SUCCESS_WITH_INFO;
+	cs_dbc_apply_attrs(d, 0);
+	/* What the target's handle holds now is the connect's records (copied
+	 * above) or what credshim's own calls left there (the attributes,
+	 * SQLGetFunctions), which the driver manager would not show. */
+	cs_diag_hide_target(&d->h);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/attr.h"
 #include "core/fntypes.h"
+#include "core/log.h"
 #include "util/utf.h"
 #include "core/xstr.h"
 
@@ -159,12 +160,13 @@ static SQLRETURN cs_cattr_apply(struct cs_dbc *d, const struct cs_cattr *c)
 /*
  * Replays the stored attributes on the target connection.  Before the
  * target's connect, an attribute it refuses is marked and tried again
- * after connect (some drivers take the current catalog only then); after
- * connect, a refusal is reported with the target's diagnostics.
+ * after connect (some drivers take the current catalog only then).  A
+ * refusal after connect is only logged: the driver manager ignores what
+ * a driver answers to the attributes it sets before connect, so the
+ * connect through the target itself would not report it either.
  */
-SQLRETURN cs_dbc_apply_attrs(struct cs_dbc *d, int before_connect)
+void cs_dbc_apply_attrs(struct cs_dbc *d, int before_connect)
 {
-	SQLRETURN rc = SQL_SUCCESS;
 	unsigned i;
 
 	CS_ASSERT_KIND(&d->h, CS_KIND_DBC);
@@ -180,12 +182,8 @@ SQLRETURN cs_dbc_apply_attrs(struct cs_dbc *d, int before_connect)
 			continue;
 		}
 		c->retry = 0;
-		if (!SQL_SUCCEEDED(r)) {
-			cs_diag_import(&d->h, d->h.drv, SQL_HANDLE_DBC, d->h.target, 1);
-			cs_diag_add(&d->h, CS_S01S02, "connection attribute %d was not accepted by the "
-				    "target driver", (int)c->attr);
-			rc = SQL_SUCCESS_WITH_INFO;
-		}
+		if (!SQL_SUCCEEDED(r))
+			cs_log(CS_LOG_WARN, "%s: connection attribute %d set before connect was not accepted "
+			       "by the target driver, before or after its connect", d->dsn, (int)c->attr);
 	}
-	return rc;
 }

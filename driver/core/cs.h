@@ -238,6 +238,9 @@ CS_HIDDEN void cs_diag_last_first(struct cs_handle *h);
  * the target's records are then hidden. */
 CS_HIDDEN void cs_diag_import(struct cs_handle *h, struct cs_driver *drv,
 			      SQLSMALLINT type, SQLHANDLE th, int via_error);
+/* Until the next call on h, its target handle's records are not h's
+ * (they are stale, or copied into h's own). */
+CS_HIDDEN void cs_diag_hide_target(struct cs_handle *h);
 CS_HIDDEN SQLRETURN cs_not_supported(struct cs_handle *h, const char *fn);
 CS_HIDDEN SQLRETURN cs_disowned(struct cs_handle *h);
 /* Adds a record worded as the driver manager's own, for what it would

@@ -196,8 +196,13 @@ void cs_diag_import(struct cs_handle *h, struct cs_driver *drv, SQLSMALLINT type
 	for (i = 1; i <= CS_DIAG_MAX; i++)
 		if (!SQL_SUCCEEDED(cs_diag_import_one(h, drv, type, th, i, via_error)))
 			break;
+	cs_diag_hide_target(h);
+}
+
+void cs_diag_hide_target(struct cs_handle *h)
+{
 	h->diag.hide_target = 1;
-	h->dirty = 1;
+	h->dirty = 1;   /* so that the next call resets it */
 }
 
 struct cs_dbc *cs_handle_dbc(struct cs_handle *h)
