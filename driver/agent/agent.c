@@ -344,6 +344,8 @@ static void cs_agent_refuse_nofd(int lfd)
 	unsigned char b[512];
 	char msg[400];
 	struct cs_awriter w;
+	struct ucred uc;
+	socklen_t ul = sizeof(uc);
 	int fd;
 
 	if (cs_agent_spare < 0) {
@@ -353,6 +355,10 @@ static void cs_agent_refuse_nofd(int lfd)
 	}
 	close(cs_agent_spare);
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0 && (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &ul) != 0 || uc.uid != getuid())) {
+		close(fd);            /* another uid: not a word, as always */
+		fd = -1;
+	}
 	if (fd >= 0) {
 		snprintf(msg, sizeof(msg), "[credshim] credshim-agent at %s has no file descriptor "
 			 "left for another connection (%d connected)", cs_agent_sock_path,
@@ -371,7 +377,7 @@ static void cs_agent_refuse_nofd(int lfd)
 /* A new connection: only from this user (SO_PEERCRED). */
 static void cs_agent_accept(int lfd)
 {
-	struct ucred uc;
+	struct ucred uc = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	socklen_t ul = sizeof(uc);
 	struct cs_client *c;
 	pthread_attr_t at;
@@ -698,15 +704,17 @@ int main(int argc, char **argv)
 	cs_reg_background(1);         /* failed check-ins: retried by a thread */
 	cs_agent_serve(lfd, (long long)idle * 1000);
 	/* Nobody new: then everything held goes back, once the requests
-	 * being served have their answers from the PAM. */
+	 * being served have their answers from the PAM.  The socket and the
+	 * lock go first: a connect meanwhile starts a new agent at once
+	 * instead of waiting for this one's lock (10 s at most). */
 	close(lfd);
 	if (!activated)                /* systemd's socket stays systemd's */
 		cs_agent_unlink(sock);
-	cs_agent_close_wait();
 	cs_agent_pidfile(sock, 0);
-	cs_reg_exit();
-	cs_log(CS_LOG_INFO, "credshim-agent on %s exits", sock);
 	if (lockfd >= 0)
 		close(lockfd);
+	cs_agent_close_wait();
+	cs_reg_exit();
+	cs_log(CS_LOG_INFO, "credshim-agent on %s exits", sock);
 	return 0;
 }

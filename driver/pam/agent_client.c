@@ -391,8 +391,20 @@ int cs_agent_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 	fd = cs_agent_connect(cfg, err);
 	if (fd < 0)
 		goto out_free;
-	if (cs_agent_send(fd, buf, n, cs_agent_deadline(cfg)) != 0 ||
-	    cs_agent_recv(fd, buf, cs_agent_deadline(cfg), &m, &pe, &version) != 0) {
+	if (cs_agent_send(fd, buf, n, cs_agent_deadline(cfg)) != 0) {
+		int e = errno;
+
+		/* An agent that refused the connection (out of descriptors)
+		 * answered ERR and closed before the request: its answer is
+		 * still there to read. */
+		if ((e != EPIPE && e != ECONNRESET) ||
+		    cs_agent_recv(fd, buf, cs_pam_now_ms() + 100, &m, &pe, &version) != 0 ||
+		    m.type != CS_AM_ERR) {
+			errno = e;
+			cs_agent_io_err(cfg, CS_AP_OK, CS_AGENT_VERSION, err);
+			goto out_close;
+		}
+	} else if (cs_agent_recv(fd, buf, cs_agent_deadline(cfg), &m, &pe, &version) != 0) {
 		cs_agent_io_err(cfg, pe, version, err);
 		goto out_close;
 	}

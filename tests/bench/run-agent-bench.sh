@@ -63,6 +63,9 @@ ab_agent_stop() { # SIGTERM checks in what the agent holds
 ab_cleanup() {
   local rc=$?
   ab_agent_stop
+  # pam_cleanup reads the status from $?; under set -e a failed
+  # "(exit 1)" ended the trap before it, leaving the mock PAM running.
+  set +e
   (exit "$rc")
   pam_cleanup
 }

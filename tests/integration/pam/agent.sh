@@ -37,7 +37,8 @@
 #     frame of another version to the agent: an ERR frame in words; an
 #     agent out of file descriptors: 08001 at once, no busy loop; an
 #     agent autostarted by a thread blocking SIGTERM still obeys SIGTERM;
-#     SIGTERM while a checkout is at the PAM: its late answer checked in;
+#     SIGTERM while a checkout is at the PAM: its late answer checked in,
+#     and a connect meanwhile served at once by a new agent;
 # clients (integration.pam.agent_clients):
 #   - isql and pyodbc through one DSN with PamAgent=1 (only DSN keys
 #     differ from pam_pg1): both run as pg1's one account at the same time
@@ -111,6 +112,9 @@ agent_cleanup() {
     kill -KILL "$p" 2>/dev/null || true
   done
   [[ "$rc" != 0 && -s "$CREDSHIM_AGENT_LOG" ]] && tail -n 40 "$CREDSHIM_AGENT_LOG"
+  # pam_cleanup reads the status from $?; under set -e a failed
+  # "(exit 1)" ended the trap before it, leaving the mock PAM running.
+  set +e
   (exit "$rc")
   pam_cleanup
 }
@@ -375,7 +379,8 @@ PY
 
   # An agent out of file descriptors (RLIMIT_NOFILE 24, 40 idle clients)
   # answers a further connect at once, 08001 saying so; it span on poll
-  # and left the connect queued until the login timeout.
+  # and left the connect queued until the login timeout.  When its answer
+  # and close come before the request, the driver still reads it.
   local s4="$PAM_DIR/agent4/agent.sock" ap hp t0 t1
   mkdir -m 0700 "$PAM_DIR/agent4"
   prlimit --nofile=24:24 "$AGENT" --socket "$s4" --idle 60 &
@@ -398,10 +403,12 @@ PY
   sleep 2
   t1=$(awk '{print $14 + $15}' "/proc/$ap/stat")
   o="$PAM_DIR/nofd.out"
-  CS_LOGIN_TIMEOUT=5 cs_client 30 "$CLIENT" "$BASE0;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$s4};PamAgentPath=/nonexistent/credshim-agent" 1 >"$o" 2>&1 || true
+  # 5 connects: the agent's answer may come before or after the request.
+  CS_LOGIN_TIMEOUT=5 cs_client 60 "$CLIENT" "$BASE0;PamRunHost=pg1;PamAgent=1;PamAgentSocket={$s4};PamAgentPath=/nonexistent/credshim-agent" 5 >"$o" 2>&1 || true
   ms=$(failed_after "$o")
-  if grep -q "^\[08001\].*credshim-agent at $s4 has no file descriptor left" "$o" && ((ms < 2000)); then
-    pam_pass "agent out of file descriptors: 08001 saying so after $ms ms"
+  if [[ "$(grep -c "^\[08001\].*credshim-agent at $s4 has no file descriptor left" "$o")" == 5 ]] &&
+     ((ms < 2000)); then
+    pam_pass "agent out of file descriptors: 5 connects, 08001 saying so (the last after $ms ms)"
   else
     pam_fail "agent out of file descriptors ($ms ms):"; cat "$o"
   fi
@@ -429,18 +436,29 @@ PY
   fi
   agent_stop "$s3"
 
-  # SIGTERM while a checkout is at the PAM, which answers 2 s later: the
+  # SIGTERM while a checkout is at the PAM, which answers 6 s later: the
   # agent waits for the answer and checks it in before it exits (it left
-  # it out); the client gets 08001 saying the agent exits.
+  # it out); the client gets 08001 saying the agent exits.  Meanwhile a
+  # connect (runHost pg2) starts a new agent at once: the exiting one has
+  # let go of the socket and its lock.
   run_client "$AG" 1 >/dev/null 2>&1 || true
   f0=$(counter faults_fired)
-  pam_ctl fault held_late --on checkout --count 1 --delay 2 >/dev/null
+  pam_ctl fault held_late --on checkout --count 1 --delay 6 >/dev/null
   o="$PAM_DIR/termreq.out"
   CS_LOGIN_TIMEOUT=15 run_client "$AG" 1 >"$o" 2>&1 &
   r=$!
   if wait_counter 10 faults_fired $((f0 + 1)); then
     p=$(agent_pids)
     kill -TERM $p
+    sleep 0.5
+    t0=$(date +%s%3N)
+    if run_client "$BASE;PamRunHost=pg2;PamAgent=1;PamAgentSocket={$ASOCK}" 1 >"$PAM_DIR/termnew.out" 2>&1; then
+      ms=$(($(date +%s%3N) - t0))
+      pam_check "SIGTERM mid-checkout: a connect meanwhile works through a new agent at once ($ms ms)" \
+        test "$ms" -lt 4000
+    else
+      pam_fail "SIGTERM mid-checkout: a connect meanwhile failed:"; cat "$PAM_DIR/termnew.out"
+    fi
     wait "$r" || true
     if grep -q "^\[08001\].*credshim-agent is exiting" "$o"; then
       pam_pass "SIGTERM mid-checkout: 08001, the agent is exiting"
