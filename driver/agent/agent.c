@@ -189,8 +189,15 @@ static void cs_agent_close_wait(void)
 		       CS_AGENT_EXIT_WAIT_MS / 1000);
 }
 
-static const char cs_agent_exiting_msg[] = "[credshim] credshim-agent is exiting; connect again "
-					   "to start another";
+/* ERR: the agent is exiting (SIGTERM). */
+static int cs_client_send_exiting(struct cs_client *c)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof(msg), "[credshim] credshim-agent at %s is exiting; connect again to "
+		 "start another", cs_agent_sock_path);
+	return cs_client_send_err(c, "08001", msg);
+}
 
 static int cs_client_acquire_now(struct cs_client *c, const struct cs_amsg *m);
 static int cs_client_release(struct cs_client *c, struct cs_pam_err *err, char *id, size_t idlen);
@@ -205,7 +212,7 @@ static int cs_client_acquire(struct cs_client *c, const struct cs_amsg *m)
 		return cs_client_send_err(c, "08001", "[credshim] credshim-agent: this connection "
 					  "holds a lease already");
 	if (cs_agent_work_begin(1) != 0)
-		return cs_client_send_err(c, "08001", cs_agent_exiting_msg);
+		return cs_client_send_exiting(c);
 	r = cs_client_acquire_now(c, m);
 	cs_agent_work_end();
 	return r;
@@ -239,7 +246,7 @@ static int cs_client_acquire_now(struct cs_client *c, const struct cs_amsg *m)
 		cs_pam_checkout_wipe(&cred);
 		memset(&err, 0, sizeof(err));
 		cs_client_release(c, &err, id, sizeof(id));
-		return cs_client_send_err(c, "08001", cs_agent_exiting_msg);
+		return cs_client_send_exiting(c);
 	}
 	cs_log(CS_LOG_INFO, "lent request %s for runHost %s (account %s) to pid %d%s", cred.id,
 	       c->run_host, cred.account, (int)c->pid, joined ? ", shared" : "");

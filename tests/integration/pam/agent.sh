@@ -460,7 +460,7 @@ PY
       pam_fail "SIGTERM mid-checkout: a connect meanwhile failed:"; cat "$PAM_DIR/termnew.out"
     fi
     wait "$r" || true
-    if grep -q "^\[08001\].*credshim-agent is exiting" "$o"; then
+    if grep -q "^\[08001\].*credshim-agent at $ASOCK is exiting" "$o"; then
       pam_pass "SIGTERM mid-checkout: 08001, the agent is exiting"
     else
       pam_fail "SIGTERM mid-checkout:"; cat "$o"
