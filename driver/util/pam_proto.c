@@ -214,6 +214,75 @@ static void cs_pam_wipe_tree(cJSON *item)
 	}
 }
 
+static int cs_pam_hex(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Blanks the text of every string of s (a body the prescan accepted, NUL
+ * at s[len]), so that cJSON accepts or refuses it exactly as it does the
+ * body: cJSON checks nothing in a string but its escapes, so a byte that
+ * is neither '"' nor '\' becomes 'x', an escape keeps its letter, and a
+ * \uXXXX keeps its class (high or low surrogate, NUL, other).
+ */
+static void cs_pam_blank_strings(char *s, size_t len)
+{
+	static const char *const cls[] = { "0078", "D800", "DC00", "0000" };
+	size_t i, k;
+	int in_str = 0, v, h;
+
+	for (i = 0; i < len; i++) {
+		if (!in_str) {
+			in_str = s[i] == '"';
+			continue;
+		}
+		if (s[i] == '"') {
+			in_str = 0;
+		} else if (s[i] != '\\') {
+			s[i] = 'x';
+		} else if (i + 1 < len && s[++i] == 'u' && len - i > 4) {
+			for (k = 1, v = 0; k <= 4 && (h = cs_pam_hex((unsigned char)s[i + k])) >= 0; k++)
+				v = v * 16 + h;
+			if (k <= 4)
+				continue;
+			memcpy(s + i + 1, cls[v >= 0xd800 && v <= 0xdbff ? 1 : v >= 0xdc00 && v <= 0xdfff ?
+					       2 : v == 0 ? 3 : 0], 4);
+			i += 4;
+		}
+	}
+}
+
+/*
+ * cJSON over a NUL-terminated copy of a body, under the parse lock.  A
+ * body cJSON refuses part-way would leave what it had built, the password
+ * perhaps, in memory cJSON frees without wiping: so the body is first
+ * parsed with its strings blanked, and only a body that passes that is
+ * parsed for real (which can then fail only for want of memory).
+ */
+static cJSON *cs_pam_cjson(const char *copy, size_t len, const char **end)
+{
+	char *probe = malloc(len + 1);
+	cJSON *root = NULL, *t;
+
+	if (!probe)
+		return NULL;
+	memcpy(probe, copy, len + 1);
+	cs_pam_blank_strings(probe, len);
+	pthread_once(&cs_pam_cjson_once, cs_pam_cjson_init);
+	pthread_mutex_lock(&cs_pam_cjson_lock);
+	t = cJSON_ParseWithLengthOpts(probe, len, NULL, 0);
+	if (t) {
+		cJSON_Delete(t);
+		root = cJSON_ParseWithLengthOpts(copy, len, end, 0);
+	}
+	pthread_mutex_unlock(&cs_pam_cjson_lock);
+	explicit_bzero(probe, len + 1);
+	free(probe);
+	return root;
+}
+
 /*
  * Parses body into *root, or says why not.  cJSON reads a private,
  * NUL-terminated copy (the scan has ruled out NUL bytes inside, so the
@@ -237,10 +306,7 @@ static enum cs_pam_scan cs_pam_json(const char *body, size_t len,
 	memcpy(copy, body, len);
 	copy[len] = '\0';
 
-	pthread_once(&cs_pam_cjson_once, cs_pam_cjson_init);
-	pthread_mutex_lock(&cs_pam_cjson_lock);
-	*root = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
-	pthread_mutex_unlock(&cs_pam_cjson_lock);
+	*root = cs_pam_cjson(copy, len, &end);
 
 	r = CS_PAM_SCAN_OK;
 	if (!*root) {

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <malloc.h>
+
 #include <cjson/cJSON.h>
 
 #define PW  "S3cr3t-pw!x"
@@ -601,6 +603,57 @@ static void test_token_rule(void)
 }
 
 /*
+ * A body cJSON refuses part-way holds the password: the strings cJSON had
+ * built of it are freed by cJSON itself, so they must never have held
+ * it.  The test's cJSON hooks look for the password in every block cJSON
+ * frees.
+ */
+#define WIPE_PW "Wipe-me-0123456789abcdef"
+static int wipe_leaks;
+
+static void wipe_scan_free(void *p)
+{
+	if (p && memmem(p, malloc_usable_size(p), WIPE_PW, strlen(WIPE_PW)))
+		wipe_leaks++;
+	free(p);
+}
+
+static void test_refused_body_wiped(void)
+{
+	static const char *const bodies[] = {
+		"{\"CheckOut\":{\"Request\":{\"id\":\"R-1\"},\"account\":\"a\",\"passwd\":\"" WIPE_PW
+		"\"},\"status\":200,\"x\":tru}",
+		"{\"CheckOut\":{\"passwd\":\"" WIPE_PW "\"} \"status\":200}",
+		"{\"CheckOut\":{\"passwd\":\"" WIPE_PW "\",\"bad\":\"\\q\"}}",
+		"{\"CheckOut\":{\"passwd\":\"\\u0041" WIPE_PW "\\ud83d\\ude00\"},\"n\":-}",
+		"{\"CheckOut\":{\"passwd\":\"" WIPE_PW "\",\"lone\":\"\\udc00\"}}",
+	};
+	cJSON_Hooks hooks = { malloc, wipe_scan_free };
+	size_t i;
+
+	cJSON_InitHooks(&hooks);
+	wipe_leaks = 0;
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		CHECK(cs_pam_parse_checkout(200, bodies[i], strlen(bodies[i]), &out, &err) == -1);
+		CHECK(strstr(err.msg, "not JSON") != NULL);
+		if (!CHECK_INT(wipe_leaks, 0))
+			fprintf(stderr, "    body %zu: the password in memory cJSON freed\n", i);
+		wipe_leaks = 0;
+	}
+	/* what cJSON accepts is accepted as before, and wiped */
+	CHECK(cs_pam_parse_checkout(200, OK_BODY, strlen(OK_BODY), &out, &err) == 0);
+	{
+		static const char esc[] = "{\"CheckOut\":{\"Request\":{\"id\":\"R-2\"},\"account\":\"a\","
+			"\"passwd\":\"" WIPE_PW "\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\n\"},\"status\":200}";
+
+		CHECK(cs_pam_parse_checkout(200, esc, strlen(esc), &out, &err) == 0);
+		CHECK_STR(out.passwd, WIPE_PW "\xc3\xa9\xf0\x9f\x98\x80\"\\/\n");
+	}
+	CHECK_INT(wipe_leaks, 0);
+	cJSON_InitHooks(NULL);
+}
+
+/*
  * fork() while another thread parses: the child's own parse must not
  * wait for ever on the parse lock the other thread held at the fork (the
  * child has no such thread to release it).  A thread parses a 200 KB
@@ -677,6 +730,7 @@ int main(void)
 	test_ids();
 	test_checkin();
 	test_request_bodies();
+	test_refused_body_wiped();
 	test_fork_while_parsing();
 	return check_done("test_pam_parse");
 }
