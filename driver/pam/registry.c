@@ -23,7 +23,7 @@
  *
  * Failed check-ins (RETRY) are tried again with backoff (1 s, doubling
  * to 1 min) until the checkout's duration ends: on a later connect of
- * this process, at once when a connect for the same runHost gets 409,
+ * this process to the same PAM (PamUrl), at once when a connect for the same runHost gets 409,
  * at exit within the exit budget, and with cs_reg_background (the agent)
  * by the reaper thread.  A request the PAM accepted is never sent again;
  * one the PAM no longer knows (404, 410) is given up.
@@ -432,10 +432,12 @@ static int cs_co_checkin(struct cs_checkout *e, long long deadline, struct cs_pa
 /*
  * Tries again this process's failed check-ins: with cfg, every one for
  * cfg's PAM, token and runHost at once (a connect got 409); without,
- * every one that is due.  Each at most once per call.  Returns how many
+ * every one that is due, of the PAM at url only when url is not NULL (a
+ * connect waits for no other PAM: one that is down would hold it up and
+ * eat its login timeout).  Each at most once per call.  Returns how many
  * the PAM no longer holds.
  */
-static int cs_reg_retry(const struct cs_pam_cfg *cfg, long long deadline)
+static int cs_reg_retry(const struct cs_pam_cfg *cfg, const char *url, long long deadline)
 {
 	static unsigned round;        /* guarded by cs_reg_lock */
 	struct cs_checkout *e;
@@ -451,7 +453,8 @@ static int cs_reg_retry(const struct cs_pam_cfg *cfg, long long deadline)
 
 		for (e = cs_reg; e; e = e->next)
 			if (e->state == CS_CO_RETRY && e->pid == getpid() && e->round != me &&
-			    (cfg ? cs_co_same(e, cfg) : now >= e->retry_at_ms))
+			    (cfg ? cs_co_same(e, cfg) :
+			     now >= e->retry_at_ms && (!url || cs_streq(e->pam.url, url))))
 				break;
 		if (!e)
 			break;
@@ -517,7 +520,7 @@ static int cs_co_fill(struct cs_checkout *e, const struct cs_pam_cfg *cfg, int f
 	c.fresh = fresh;
 	r = cs_ops->checkout(&c, &co, err);
 	if (r != 0 && err->state == CS_S08004 && !cfg->agent_socket &&
-	    cs_reg_retry(cfg, cfg->deadline_ms) + (cfg->renew ? cs_co_renew_stale(cfg) : 0) > 0) {
+	    cs_reg_retry(cfg, NULL, cfg->deadline_ms) + (cfg->renew ? cs_co_renew_stale(cfg) : 0) > 0) {
 		memset(err, 0, sizeof(*err));
 		r = cs_ops->checkout(&c, &co, err);
 	}
@@ -594,7 +597,7 @@ int cs_reg_acquire(const struct cs_pam_cfg *cfg, int share, int fresh, struct cs
 	pthread_once(&cs_reg_once, cs_reg_init);
 	*out = NULL;
 	*joined = 0;
-	cs_reg_retry(NULL, cfg->deadline_ms);  /* failed check-ins that are due */
+	cs_reg_retry(NULL, cfg->url, cfg->deadline_ms);  /* this PAM's failed check-ins that are due */
 	cs_mutex_lock(&cs_reg_lock);
 	for (;;) {
 		long long now = cs_ops->now_ms();

@@ -22,7 +22,7 @@
  * more: failed check-ins still pending, and with renewal (cfg->renew,
  * PamRenew) the shared checkout inside its margin.
  * A check-in that failed is tried again with backoff while the checkout's
- * duration lasts: on later connects, at exit, and with cs_reg_background
+ * duration lasts: on later connects to the same PAM, at exit, and with cs_reg_background
  * (credshim-agent) by a thread of the registry's own.
  * An entry belongs to the process that took it: a forked child never
  * checks in, retries or renews its parent's.

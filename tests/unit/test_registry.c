@@ -917,6 +917,40 @@ static void test_exit_pass(void)
 }
 
 /*
+ * A connect retries the due check-ins of its own PAM only: one to
+ * another PamUrl that hangs (a PAM down) must not hold it up nor eat its
+ * login timeout.
+ */
+static void test_retry_other_pam(void)
+{
+	struct conn a = conn_new("h-op", 1), b = conn_new("h-op", 1), c = conn_new("h-op2", 1);
+	char id[CS_PAM_ID_MAX];
+	struct cs_pam_err err;
+
+	fake_reset();
+	CHECK_INT(conn_acquire(&a), 0);
+	fake_set(&F.refuse_checkin, 1);
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(cs_reg_release(a.co, id, sizeof(id), &err), -1);
+	fake_advance(1000);                      /* its retry is due */
+	fake_set(&F.hold_checkin, 1);            /* and would hang */
+	b.cfg.url = "https://other-pam.example";
+	pthread_create(&b.th, NULL, acquire_thread, &b);
+	CHECK(fake_wait(&b.done, 1));
+	CHECK_INT(b.rc, 0);
+	CHECK_INT(fake_get(&F.checkins), 1);     /* the other PAM's: not tried */
+	fake_set(&F.hold_checkin, 0);
+	pthread_join(b.th, NULL);
+	/* A connect to the same PAM (another runHost) retries it. */
+	CHECK_INT(conn_acquire(&c), 0);
+	CHECK_INT(F.checkins, 2);
+	CHECK_INT(F.checked_in[1], 1);
+	CHECK_INT(conn_release(&b), 0);
+	CHECK_INT(conn_release(&c), 0);
+	CHECK(!cs_reg_busy());
+}
+
+/*
  * The exit pass and a last release at the same time: exactly one
  * check-in, no write after free (ASan), no race (TSan), in both orders.
  */
@@ -1030,6 +1064,7 @@ int main(void)
 	test_retry_expiry();
 	test_retry_gone();
 	test_retry_on_409();
+	test_retry_other_pam();
 	test_renewal();
 	test_exit_retry();
 	test_background_retry();
