@@ -79,4 +79,9 @@ set_tests_properties(${CS_PAM_TESTS} PROPERTIES
 set_tests_properties(integration.pam.agent PROPERTIES TIMEOUT 600)
 if(CS_VALGRIND)
   set_tests_properties(${CS_PAM_TESTS} PROPERTIES ENVIRONMENT CS_VALGRIND=1 TIMEOUT 900)
+elseif(CS_ASAN OR CS_TSAN)
+  # A sanitizer build runs about twice as slow: pam_test's bounds double
+  # (CS_SLOW), and so does ctest's.
+  set_tests_properties(${CS_PAM_TESTS} PROPERTIES ENVIRONMENT CS_SLOW=2 TIMEOUT 360)
+  set_tests_properties(integration.pam.agent PROPERTIES TIMEOUT 900)
 endif()

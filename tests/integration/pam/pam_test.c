@@ -78,7 +78,7 @@ static void sleep_ms(long ms)
 static struct {
 	const char *url, *ca, *dir, *token, *token2, *token_file, *bad_token_file,
 		*open_token_file, *conn, *direct, *pg_port, *pg_password;
-	int slow;   /* time bounds are multiplied by this (valgrind) */
+	int slow;   /* time bounds are multiplied by this (valgrind, sanitizers) */
 } g;
 
 static const char *env_need(const char *name)
@@ -92,6 +92,8 @@ static const char *env_need(const char *name)
 
 static void config_load(void)
 {
+	long slow;
+
 	g.url = env_need("MOCKPAM_URL");
 	g.ca = env_need("MOCKPAM_CA");
 	g.dir = env_need("PAM_DIR");
@@ -104,7 +106,11 @@ static void config_load(void)
 	g.direct = env_need("PAM_DIRECT");
 	g.pg_port = env_need("CS_PG_PORT");
 	g.pg_password = env_need("CS_PG_PASSWORD");
-	g.slow = getenv("CS_VALGRIND") && strcmp(getenv("CS_VALGRIND"), "1") == 0 ? 5 : 1;
+	/* How much slower than a plain build: 5 under valgrind, CS_SLOW (2
+	 * in a sanitizer build, pam.cmake) or 1; every time bound scales. */
+	slow = getenv("CS_SLOW") ? strtol(getenv("CS_SLOW"), NULL, 10) : 1;
+	g.slow = getenv("CS_VALGRIND") && strcmp(getenv("CS_VALGRIND"), "1") == 0 ? 5 :
+		 slow > 1 && slow <= 10 ? (int)slow : 1;
 }
 
 /* A connection string (or any text) built with printf, in a buffer the
