@@ -7,7 +7,7 @@ PasswordCheckout / PasswordCheckin under
 /rest/cmdctrl/Request, plus a token-less control API under /_mock/ for tests.
 
 Standard library only; run with /usr/bin/python3.  When --pg-host is given,
-passwords are pushed to PostgreSQL with `psql` subprocesses (no psycopg2);
+passwords are pushed to PostgreSQL through one kept `psql` session (no psycopg2);
 with --db mariadb, to MariaDB with `mariadb` client subprocesses.
 See README.md next to this file.
 """
@@ -169,7 +169,15 @@ class Logger:
 
 
 class Pg:
-    """Sets role passwords on PostgreSQL through psql subprocesses."""
+    """Sets role passwords on PostgreSQL through one psql session.
+
+    The session (psql reading statements from a pipe) is started at the
+    first change and kept: a psql process and a login per change cost
+    tens of milliseconds each, hundreds of times per test.  After each
+    statement psql echoes a marker with its ERROR and SQLSTATE variables;
+    whatever it printed before the marker is the error text.  A session
+    that died is started again once; one that does not answer within the
+    timeout is killed."""
 
     name = "PostgreSQL"
     edge_blanks = True
@@ -178,36 +186,76 @@ class Pg:
                  timeout=15.0, log=None):
         self.host, self.port, self.admin, self.database = host, port, admin, database
         self.psql, self.plaintext, self.timeout, self.log = psql, plaintext, timeout, log
+        self.proc, self.seq, self.plock = None, 0, threading.Lock()
+
+    def _start(self):
+        cmd = [self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=0", "-f", "-"]
+        for opt, val in (("-h", self.host), ("-p", self.port), ("-U", self.admin),
+                         ("-d", self.database)):
+            if val:
+                cmd += [opt, str(val)]
+        env = dict(os.environ)
+        env.setdefault("PGCONNECT_TIMEOUT", "5")
+        env.pop("PGOPTIONS", None)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, env=env, bufsize=0)
+
+    def _stop(self):
+        if self.proc:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def _run(self, sql):
+        """Sends sql; returns (state, output before the marker): state is
+        "ok", "error", "dead" (EOF) or "timeout"."""
+        self.seq += 1
+        mark = b"__mockpam_%d__" % self.seq
+        try:
+            self.proc.stdin.write(sql.encode() + b"\\echo " + mark + b" :ERROR\n")
+        except OSError:
+            return "dead", b""
+        out, end = b"", time.monotonic() + self.timeout
+        fd = self.proc.stdout.fileno()
+        while True:
+            i = out.find(mark + b" ")
+            if i >= 0 and out.find(b"\n", i) >= 0:
+                tail = out[i + len(mark) + 1:out.find(b"\n", i)]
+                return ("ok" if tail.strip() == b"false" else "error"), out[:i]
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return "timeout", out
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return "dead", out
+            out += chunk
 
     def set_password(self, account, password):
         """Returns None on success, else a (redacted) error string."""
         secret = password if self.plaintext else scram_verifier(password)
         sql = "ALTER ROLE %s PASSWORD %s;\n" % (quote_ident(account), quote_literal(secret))
-        cmd = [self.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"]
-        if self.host:
-            cmd += ["-h", self.host]
-        if self.port:
-            cmd += ["-p", str(self.port)]
-        if self.admin:
-            cmd += ["-U", self.admin]
-        if self.database:
-            cmd += ["-d", self.database]
-        env = dict(os.environ)
-        env.setdefault("PGCONNECT_TIMEOUT", "5")
-        for k in ("PGOPTIONS",):
-            env.pop(k, None)
-        try:
-            r = subprocess.run(cmd, input=sql, capture_output=True, text=True,
-                               timeout=self.timeout, env=env)
-        except subprocess.TimeoutExpired:
-            return "psql timed out"
-        except OSError as e:
-            return "cannot run psql: %s" % e
-        if r.returncode != 0:
-            err = (r.stderr or "").replace(secret, "***").replace(password, "***")
+        with self.plock:
+            for _ in range(2):
+                if self.proc is None or self.proc.poll() is not None:
+                    try:
+                        self._start()
+                    except OSError as e:
+                        self.proc = None
+                        return "cannot run psql: %s" % e
+                state, out = self._run(sql)
+                if state == "ok":
+                    return None
+                if state != "dead":
+                    break
+                self._stop()
+            if state == "timeout":
+                self._stop()
+                return "psql timed out"
+            if state == "dead":
+                self._stop()
+            err = out.decode("utf-8", "replace").replace(secret, "***").replace(password, "***")
             err = " | ".join(l for l in err.splitlines() if l.strip())
-            return "psql exit %d: %s" % (r.returncode, printable(err, 400))
-        return None
+            return "psql %s: %s" % ("ended" if state == "dead" else "error", printable(err, 400))
 
 
 def mysql_native_hash(password):
