@@ -10,7 +10,13 @@
 #     `driver/...`, `odbcinst/...`, `docker/...`) and every bare `name.md`
 #     exists;
 #   - every ctest name written in backticks (`integration.pam.basic`,
-#     `docs.keys`, `unit.test_*`) is a test of BUILD-DIR.
+#     `docs.keys`, `unit.test_*`) is a test of BUILD-DIR;
+#   - every test of BUILD-DIR has a row in a "ctest name" table of
+#     tests/README.md or tests/integration/pam/README.md: its exact name,
+#     or a pattern the row names (`unit.test_*`, `integration.clients.<name>`,
+#     `integration.difftest.<name>.<ansi|wide>`: `*` and `<word>` stand for
+#     a run of [A-Za-z0-9_], `<a|b>` for one of the words), and every name
+#     or pattern such a row gives is a test or matches one.
 #
 #   check_links_doc.sh BUILD-DIR
 set -euo pipefail
@@ -105,7 +111,50 @@ for f, text in texts.items():
         if not ok:
             fail(f, "`%s` is no ctest test" % n)
 
-print("check_links_doc: %d files, %d links, %d paths, %d test names" % (len(texts), links, paths, names))
+# The test tables: a row's first cell is a ctest name or a pattern of them.
+def row_regex(name):
+    out = ""
+    for tok in re.split(r"(<[^>]*>|\*)", name):
+        if tok == "*" or (tok.startswith("<") and "|" not in tok):
+            out += "[A-Za-z0-9_]" + ("*" if tok == "*" else "+")
+        elif tok.startswith("<"):
+            out += "(?:%s)" % "|".join(re.escape(w) for w in tok[1:-1].split("|"))
+        else:
+            out += re.escape(tok)
+    return re.compile(out + r"\Z")
+
+
+rows = 0
+covered = set()
+for f in ("tests/README.md", "tests/integration/pam/README.md"):
+    if f not in texts:
+        fail(f, "missing: it documents the ctest tests")
+        continue
+    in_table = False
+    for line in fence.sub("", texts[f]).splitlines():
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        # A '|' inside a cell is written '\|', as GitHub's tables want.
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip()[1:])]
+        if cells[0] in ("ctest name", "ctest"):
+            in_table = True
+            continue
+        m = re.fullmatch(r"`([^`\s]+)`", cells[0])
+        if not in_table or not m:
+            continue
+        rows += 1
+        rx = row_regex(m.group(1))
+        hit = {t for t in tests if rx.match(t)}
+        if not hit:
+            fail(f, "the row `%s` names no ctest test" % m.group(1))
+        covered |= hit
+for t in sorted(tests - covered):
+    fail("tests/README.md", "ctest test %s has no row (exact name or a pattern) in its tables "
+         "or in tests/integration/pam/README.md's" % t)
+
+print("check_links_doc: %d files, %d links, %d paths, %d test names, %d test rows for %d tests"
+      % (len(texts), links, paths, names, rows, len(tests)))
 print("%d passed, %d failed" % (0 if bad else 1, 1 if bad else 0))
 sys.exit(1 if bad else 0)
 PY
