@@ -3,12 +3,18 @@
  * log.c - credshim's own log.
  *
  * One process-wide log file, opened in append mode at the first connect
- * that names one; a later connect naming another file switches to it.
- * Lines are written whole under a lock.  Callers never pass secrets: the
+ * that names one; a later connect naming another file switches to it by
+ * dup3() onto the same descriptor, so the descriptor number never changes
+ * and a line is one write(2) to it without a lock: a thread that forks
+ * while another writes leaves the child nothing held.  The lock serialises
+ * only the switching (a leaf: nothing is taken under it), and is taken
+ * around fork() so the child gets it free.  Callers never pass secrets: the
  * PAM token and passwords have no path to a log call.  Every line is
  * escaped (util/esc.h) after it is formatted, so a PAM's id, account or
  * message, or a configuration value, can never start a line of its own.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +28,8 @@
 #include "core/log.h"
 
 static pthread_mutex_t cs_log_lock = PTHREAD_MUTEX_INITIALIZER;
-static FILE *cs_log_fp;
+static pthread_once_t cs_log_once = PTHREAD_ONCE_INIT;
+static int cs_log_fd = -1;     /* read without the lock: atomics */
 static char cs_log_path[4096];
 static int cs_log_level = CS_LOG_WARN; /* read without the lock: atomics */
 
@@ -52,6 +59,21 @@ static int cs_log_level_of(const char *v)
 	return -1;
 }
 
+static void cs_log_prefork(void)
+{
+	pthread_mutex_lock(&cs_log_lock);
+}
+
+static void cs_log_postfork(void)
+{
+	pthread_mutex_unlock(&cs_log_lock);
+}
+
+static void cs_log_init(void)
+{
+	pthread_atfork(cs_log_prefork, cs_log_postfork, cs_log_postfork);
+}
+
 int cs_log_configure(const struct cs_attrs *cfg)
 {
 	const char *file = cs_attrs_get(cfg, cs_keys[CS_K_SHIMLOGFILE].name);
@@ -63,16 +85,25 @@ int cs_log_configure(const struct cs_attrs *cfg)
 		return -1;
 	if (!file || !*file)
 		return 0;
+	pthread_once(&cs_log_once, cs_log_init);
 	pthread_mutex_lock(&cs_log_lock);
 	if (lv >= 0)
 		__atomic_store_n(&cs_log_level, lv, __ATOMIC_RELAXED);
-	if (!cs_log_fp || strcmp(file, cs_log_path) != 0) {
-		FILE *fp = fopen(file, "ae");
+	if (cs_log_fd < 0 || strcmp(file, cs_log_path) != 0) {
+		int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 
-		if (fp) {
-			if (cs_log_fp)
-				fclose(cs_log_fp);
-			__atomic_store_n(&cs_log_fp, fp, __ATOMIC_RELEASE);
+		if (fd >= 0 && cs_log_fd >= 0) {
+			/* the old file is closed by the switch, never the number */
+			if (dup3(fd, cs_log_fd, O_CLOEXEC) < 0) {
+				close(fd);
+				fd = -1;
+			} else {
+				close(fd);
+				fd = cs_log_fd;
+			}
+		}
+		if (fd >= 0) {
+			__atomic_store_n(&cs_log_fd, fd, __ATOMIC_RELEASE);
 			snprintf(cs_log_path, sizeof(cs_log_path), "%s", file);
 			opened = 1;
 		}
@@ -92,7 +123,8 @@ static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
 	char line[1024], text[1024];
 	struct timespec ts;
 	struct tm tm;
-	int off;
+	int off, fd;
+	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -100,13 +132,13 @@ static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
 		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 		       tm.tm_sec, ts.tv_nsec / 1000000, (int)getpid(), cs_log_names[level]);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	cs_esc(line + off, sizeof(line) - (size_t)off, text, strlen(text), 0);
-	pthread_mutex_lock(&cs_log_lock);
-	if (cs_log_fp) {
-		fprintf(cs_log_fp, "%s\n", line);
-		fflush(cs_log_fp);
-	}
-	pthread_mutex_unlock(&cs_log_lock);
+	cs_esc(line + off, sizeof(line) - 1 - (size_t)off, text, strlen(text), 0);
+	n = strlen(line);
+	line[n++] = '\n';
+	fd = __atomic_load_n(&cs_log_fd, __ATOMIC_ACQUIRE);
+	/* One write: an O_APPEND line lands whole, between other lines. */
+	while (fd >= 0 && write(fd, line, n) < 0 && errno == EINTR)
+		;
 }
 
 static void cs_log_always(enum cs_log_level level, const char *fmt, ...)
@@ -122,7 +154,7 @@ void cs_log(enum cs_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!__atomic_load_n(&cs_log_fp, __ATOMIC_ACQUIRE) ||
+	if (__atomic_load_n(&cs_log_fd, __ATOMIC_ACQUIRE) < 0 ||
 	    (int)level > __atomic_load_n(&cs_log_level, __ATOMIC_RELAXED))
 		return;
 	va_start(ap, fmt);
