@@ -72,7 +72,9 @@ cl_cleanup() {
     printf -- '---- tail of the MariaDB mock log\n'
     tail -n 20 "$PAM_DIR/maria-mock.log"
   fi
-  # pam_cleanup reads the exit status from $?.
+  # pam_cleanup reads the exit status from $?; under set -e a failed
+  # "(exit 1)" would end the trap before it, leaving the mock PAM running.
+  set +e
   (exit "$rc")
   pam_cleanup
 }
