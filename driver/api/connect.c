@@ -475,8 +475,12 @@ SQLRETURN cs_connect(struct cs_dbc *d, const char *connstr, size_t len, int wide
 	d->pam = c.auth.on;
 	if (out) {
 		*out = cs_conn_out(&c, d->pam);
-		if (!*out)
+		if (!*out) {
+			/* SQL_ERROR leaves no connection open: close it, check in */
+			cs_connect_end(d);
 			rc = cs_diag_add(&d->h, CS_SHY001, "out of memory");
+			goto out;
+		}
 	}
 	cs_log(CS_LOG_INFO, "%s: connected%s", d->dsn, d->pam ? " with a PAM credential" : "");
 out:
