@@ -42,6 +42,25 @@ struct cs_lease {
 
 static struct cs_mutex cs_lease_lock = CS_MUTEX_INIT;
 static struct cs_lease *cs_leases;  /* guarded by cs_lease_lock */
+static pthread_once_t cs_lease_once = PTHREAD_ONCE_INIT;
+
+/* The lease list's lock is taken around fork(), so a child forked while
+ * another thread added or took a lease gets it free (a leaf: nothing is
+ * taken under it). */
+static void cs_lease_prefork(void)
+{
+	cs_mutex_lock(&cs_lease_lock);
+}
+
+static void cs_lease_postfork(void)
+{
+	cs_mutex_unlock(&cs_lease_lock);
+}
+
+static void cs_lease_init(void)
+{
+	pthread_atfork(cs_lease_prefork, cs_lease_postfork, cs_lease_postfork);
+}
 
 int cs_agent_default_socket(char *out, size_t outlen)
 {
@@ -422,6 +441,7 @@ int cs_agent_checkout(const struct cs_pam_cfg *cfg, struct cs_pam_checkout *out,
 	}
 	l->fd = fd;
 	snprintf(l->id, sizeof(l->id), "%s", out->id);
+	pthread_once(&cs_lease_once, cs_lease_init);
 	cs_mutex_lock(&cs_lease_lock);
 	l->next = cs_leases;
 	cs_leases = l;
