@@ -116,6 +116,37 @@ int cs_log_configure(const struct cs_attrs *cfg)
 	return 0;
 }
 
+/*
+ * The UTC calendar date and time of t seconds since the epoch, by
+ * arithmetic: gmtime_r takes glibc's time-zone lock, which fork() does not
+ * reset, so a child forked while another thread was inside it would block
+ * at its first log line.  Days to civil date: the proleptic Gregorian
+ * calendar counted in 400-year eras of 146097 days, years from March.
+ */
+void cs_log_utc(long long t, struct tm *tm)
+{
+	long long days = t / 86400, secs = t % 86400, era, doe, yoe, doy, mp, y;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468;                          /* from 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;               /* [0, 146096] */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;                /* March = 0 */
+	y = yoe + era * 400;
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10);
+	tm->tm_year = (int)(y + (tm->tm_mon <= 1) - 1900);
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_sec = (int)(secs % 60);
+}
+
 /* Formats and writes one line, whatever the level setting. */
 __attribute__((format(printf, 2, 0)))
 static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
@@ -127,7 +158,7 @@ static void cs_log_line(enum cs_log_level level, const char *fmt, va_list ap)
 	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	cs_log_utc((long long)ts.tv_sec, &tm);
 	off = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ credshim[%d] %s: ",
 		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 		       tm.tm_sec, ts.tv_nsec / 1000000, (int)getpid(), cs_log_names[level]);

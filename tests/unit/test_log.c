@@ -4,7 +4,8 @@
  * files, whole lines from many threads, and fork() while another thread
  * writes: the child must be able to log and switch files at once (a lock
  * held by the writing thread at the fork would block it for ever; each
- * child has 5 s, then SIGALRM ends it and the check fails).
+ * child has 5 s, then SIGALRM ends it and the check fails); the log's
+ * own UTC conversion (glibc's gmtime_r takes a lock fork does not reset).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -105,6 +107,37 @@ static void test_levels_and_switch(void)
 	CHECK_INT(broken, 0);
 }
 
+/* cs_log_utc against gmtime_r: every 63 days and 117 s from 1900 on (some
+ * 34,000 years), and the edges (epoch, leap days, century years). */
+static void test_utc(void)
+{
+	static const long long edges[] = { 0, -1, 86399, 86400, 951782400 /* 2000-02-29 */,
+					   951868800, 4107542400LL /* 2100-02-28 */, 4107628800LL,
+					   -2208988800LL /* 1900-01-01 */, 1709164800 /* 2024-02-29 */ };
+	long long t;
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]) + 200000 && bad < 5; i++) {
+		struct tm a, b;
+		time_t tt;
+
+		t = i < sizeof(edges) / sizeof(edges[0]) ? edges[i] :
+		    -2208988800LL + (long long)(i - sizeof(edges) / sizeof(edges[0])) * (7 * 86400 + 13) * 9;
+		tt = (time_t)t;
+		cs_log_utc(t, &a);
+		gmtime_r(&tt, &b);
+		if (a.tm_year != b.tm_year || a.tm_mon != b.tm_mon || a.tm_mday != b.tm_mday ||
+		    a.tm_hour != b.tm_hour || a.tm_min != b.tm_min || a.tm_sec != b.tm_sec) {
+			fprintf(stderr, "cs_log_utc(%lld): %d-%d-%d %d:%d:%d, gmtime_r %d-%d-%d %d:%d:%d\n", t,
+				a.tm_year, a.tm_mon, a.tm_mday, a.tm_hour, a.tm_min, a.tm_sec, b.tm_year,
+				b.tm_mon, b.tm_mday, b.tm_hour, b.tm_min, b.tm_sec);
+			bad++;
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 static void test_fork_while_writing(void)
 {
 	pthread_t th[WRITERS];
@@ -155,6 +188,7 @@ int main(void)
 		perror("mkdtemp");
 		return 2;
 	}
+	test_utc();
 	test_levels_and_switch();
 	test_fork_while_writing();
 	rc = check_done("test_log");
