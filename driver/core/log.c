@@ -94,13 +94,10 @@ int cs_log_configure(const struct cs_attrs *cfg)
 
 		if (fd >= 0 && cs_log_fd >= 0) {
 			/* the old file is closed by the switch, never the number */
-			if (dup3(fd, cs_log_fd, O_CLOEXEC) < 0) {
-				close(fd);
-				fd = -1;
-			} else {
-				close(fd);
-				fd = cs_log_fd;
-			}
+			int r = dup3(fd, cs_log_fd, O_CLOEXEC);
+
+			close(fd);
+			fd = r < 0 ? -1 : cs_log_fd;
 		}
 		if (fd >= 0) {
 			__atomic_store_n(&cs_log_fd, fd, __ATOMIC_RELEASE);
